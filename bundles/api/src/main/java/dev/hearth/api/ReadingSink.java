@@ -1,0 +1,43 @@
+package dev.hearth.api;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A store that readings are delivered to, registered as a whiteboard service.
+ *
+ * <p>The core gives every sink its own durable cursor in the journal, named by {@link #ID}, and
+ * calls {@link #deliver} from one thread per sink with batches in journal order (so in order per
+ * device). A sink is a plain writer: the core owns batching, retries with backoff and
+ * dead-lettering.
+ */
+@ConsumerType
+public interface ReadingSink {
+
+    /**
+     * Service property: the name of this sink's durable cursor. A sink registered again under the
+     * same id (after an update, a reinstall or a restart) resumes where it left off. Defaults to
+     * the {@code component.name}, then the {@code service.pid}.
+     */
+    String ID = "hearth.sink.id";
+
+    /**
+     * Service property: an LDAP filter over {@code device}, {@code measurement} and the tags;
+     * readings that do not match are skipped for this sink. Absent means every reading.
+     */
+    String FILTER = "hearth.sink.filter";
+
+    /** Service property: the largest batch to deliver at once (default 500). */
+    String BATCH_SIZE = "hearth.sink.batch.size";
+
+    /**
+     * Writes a batch and says what became of each reading, in the same order as {@code batch}.
+     * Throwing means every reading of the batch is retried later, with the exception's message as
+     * the error.
+     *
+     * @param batch one or more readings, oldest first
+     * @return one outcome per reading
+     */
+    List<Outcome> deliver(List<Reading> batch) throws Exception;
+}

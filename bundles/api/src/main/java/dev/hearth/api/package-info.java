@@ -1,0 +1,11 @@
+/**
+ * The contracts every Hearth bundle meets through: {@link dev.hearth.api.Reading} values,
+ * the {@link dev.hearth.api.ReadingPublisher} that drivers publish to, the
+ * {@link dev.hearth.api.ReadingSink} whiteboard that sinks implement, and device status.
+ */
+@Export
+@Version("1.0.0")
+package dev.hearth.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
