@@ -1,0 +1,295 @@
+package dev.hearth.core.internal;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.hearth.api.Outcome;
+import dev.hearth.api.Reading;
+import dev.hearth.api.ReadingSink;
+
+/**
+ * Delivers the journal to one sink, on its own thread, from the sink's cursor.
+ *
+ * <p>Readings are fetched in journal order into a pending queue and handed to the sink in
+ * batches. Delivered and rejected readings leave the queue; the cursor becomes the sequence just
+ * before the oldest reading still pending, and is reported to the bus, which commits it with the
+ * next group commit. A crash between delivery and that commit redelivers a few readings, which
+ * sinks recognise by {@link Reading#id()}: delivery is at least once, and exactly once where the
+ * sink deduplicates.
+ */
+final class SinkWorker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
+    /** How long a stopping worker may finish a delivery call before it is interrupted. */
+    private static final long STOP_GRACE_MILLIS = 5_000;
+
+    /** A pending reading: where it sits in the journal, and the decoded reading. */
+    private record Pending(long seq, byte[] data, Reading reading) {
+    }
+
+    /** What a worker reports to the bus for its next commit. */
+    record Progress(String sink, long cursor, List<Journal.DeadLetterRow> deadLetters) {
+    }
+
+    interface ProgressListener {
+        void progress(Progress p);
+    }
+
+    private final String id;
+    private final ReadingSink sink;
+    private final String filterText;
+    private final Predicate<Reading> filter;
+    private final int batchSize;
+    private final Journal journal;
+    private final ProgressListener listener;
+    private final Backoff backoff;
+    final SinkCounters counters;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private boolean signalled;
+    private volatile boolean running = true;
+    private volatile long cursor;
+    private long fetched;
+    private final Thread thread;
+
+    SinkWorker(String id, ReadingSink sink, String filterText, Predicate<Reading> filter, int batchSize, Journal journal,
+            long startCursor, BusSettings settings, SinkCounters counters, ProgressListener listener) {
+        this.id = id;
+        this.sink = sink;
+        this.filterText = filterText == null ? "" : filterText;
+        this.filter = filter;
+        this.batchSize = Math.max(1, batchSize);
+        this.journal = journal;
+        this.listener = listener;
+        this.counters = counters;
+        this.backoff = new Backoff(settings.retryInitial(), settings.retryMax());
+        this.cursor = startCursor;
+        this.fetched = startCursor;
+        this.thread = new Thread(this::run, "hearth-sink-" + id);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    String id() {
+        return id;
+    }
+
+    String filter() {
+        return filterText;
+    }
+
+    long cursor() {
+        return cursor;
+    }
+
+    /** New readings were committed: fetch them. */
+    void wake() {
+        lock.lock();
+        try {
+            signalled = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops after the current delivery call; the cursor stays where the last delivery left it. */
+    void stop() {
+        running = false;
+        wake();
+        if (Thread.currentThread() == thread) return;
+        try {
+            thread.join(STOP_GRACE_MILLIS);
+            if (thread.isAlive()) {
+                LOG.warn("sink {} did not return from deliver() within {} ms; interrupting it", id, STOP_GRACE_MILLIS);
+                thread.interrupt();
+                thread.join(STOP_GRACE_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        LOG.info("sink {} starts after journal sequence {}", id, cursor);
+        while (running) {
+            try {
+                if (pending.isEmpty() && !fetch()) {
+                    await(1_000);
+                    continue;
+                }
+                deliverOnce();
+            } catch (SQLException e) {
+                // The journal failing to read is the gateway's problem, not the sink's; wait and look again.
+                counters.error("journal read failed: " + e.getMessage());
+                LOG.error("sink {}: reading the journal failed: {}", id, e.getMessage());
+                pause(backoff.nextDelayMillis(null));
+            } catch (RuntimeException e) {
+                counters.error(e.toString());
+                LOG.error("sink {}: unexpected failure; retrying", id, e);
+                pause(backoff.nextDelayMillis(null));
+            }
+        }
+        LOG.info("sink {} stopped at journal sequence {}", id, cursor);
+    }
+
+    /** Reads the next readings after the last fetched one; false if there were none. */
+    private boolean fetch() throws SQLException {
+        List<Journal.Row> rows = journal.read(fetched, batchSize);
+        if (rows.isEmpty()) return false;
+        List<Journal.DeadLetterRow> damaged = new ArrayList<>();
+        for (Journal.Row row : rows) {
+            Reading r;
+            try {
+                r = ReadingCodec.decode(row.data());
+            } catch (IllegalArgumentException e) {
+                damaged.add(new Journal.DeadLetterRow(id, row.seq(), row.data(), "damaged journal record: " + e.getMessage(),
+                        System.currentTimeMillis()));
+                continue;
+            }
+            if (filter.test(r)) pending.add(new Pending(row.seq(), row.data(), r));
+        }
+        fetched = rows.get(rows.size() - 1).seq();
+        if (!damaged.isEmpty()) counters.deadLetters.addAndGet(damaged.size());
+        report(damaged);
+        return true;
+    }
+
+    private void deliverOnce() {
+        // The journal may have dropped readings past this sink's position (overflow): those that
+        // were already fetched are dropped here too, so "dropped" means not delivered.
+        long floor = journal.cursorOf(id);
+        while (!pending.isEmpty() && pending.peekFirst().seq() <= floor) pending.pollFirst();
+        if (floor > fetched) fetched = floor;
+        if (pending.isEmpty()) return;
+        List<Pending> batch = new ArrayList<>(Math.min(batchSize, pending.size()));
+        for (Pending p : pending) {
+            if (batch.size() == batchSize) break;
+            batch.add(p);
+        }
+        List<Reading> readings = batch.stream().map(Pending::reading).toList();
+        List<Outcome> outcomes;
+        long started = System.nanoTime();
+        try {
+            outcomes = sink.deliver(readings);
+            if (outcomes == null || outcomes.size() != readings.size()) {
+                outcomes = Outcome.all(Outcome.retry("sink answered " + (outcomes == null ? "null" : outcomes.size())
+                        + " outcomes for " + readings.size() + " readings"), readings.size());
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            outcomes = Outcome.all(Outcome.retry(reason), readings.size());
+        } catch (LinkageError e) {
+            // a sink bundle being updated under us: its classes may be gone
+            outcomes = Outcome.all(Outcome.retry(e.toString()), readings.size());
+        }
+        counters.lastLatencyMillis = (System.nanoTime() - started) / 1e6;
+
+        // Per-device order: once one of a device's readings must be retried, its later readings in
+        // this batch are retried too, even if the sink took them; the sink sees them again (same id).
+        Set<String> held = new HashSet<>();
+        List<Journal.DeadLetterRow> rejected = new ArrayList<>();
+        Duration retryAfter = null;
+        String retryReason = null;
+        long delivered = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            Outcome o = outcomes.get(i);
+            if (o == null) o = Outcome.retry("sink answered null");
+            String device = p.reading().device();
+            if (held.contains(device) || o.status() == Outcome.Status.RETRY) {
+                held.add(device);
+                if (o.status() == Outcome.Status.RETRY) {
+                    retryReason = o.reason();
+                    if (o.retryAfter() != null && (retryAfter == null || o.retryAfter().compareTo(retryAfter) > 0)) {
+                        retryAfter = o.retryAfter();
+                    }
+                }
+                continue;
+            }
+            pending.remove(p);
+            if (o.status() == Outcome.Status.REJECTED) {
+                rejected.add(new Journal.DeadLetterRow(id, p.seq(), p.data(), o.reason(), System.currentTimeMillis()));
+            } else {
+                delivered++;
+            }
+        }
+        if (delivered > 0) {
+            counters.delivered.addAndGet(delivered);
+            counters.lastDelivery = Instant.now();
+        }
+        if (!rejected.isEmpty()) {
+            counters.deadLetters.addAndGet(rejected.size());
+            String reason = rejected.get(rejected.size() - 1).reason();
+            counters.error("rejected: " + reason);
+            LOG.warn("sink {} rejected {} reading(s); they are in its dead letters. Last reason: {}", id, rejected.size(), reason);
+        }
+        report(rejected);
+        if (retryReason != null) {
+            counters.retries.incrementAndGet();
+            counters.error(retryReason);
+            long delay = backoff.nextDelayMillis(retryAfter);
+            if (backoff.failures() == 1 || backoff.failures() % 10 == 0) {
+                LOG.warn("sink {}: delivery failed ({} in a row), retrying in {} ms: {}", id, backoff.failures(), delay, retryReason);
+            }
+            pause(delay);
+        } else {
+            backoff.reset();
+        }
+    }
+
+    private void report(List<Journal.DeadLetterRow> deadLetters) {
+        long next = pending.isEmpty() ? fetched : pending.peekFirst().seq() - 1;
+        if (next != cursor || !deadLetters.isEmpty()) {
+            cursor = next;
+            listener.progress(new Progress(id, next, deadLetters));
+        }
+    }
+
+    /** Waits out a retry delay: new readings do not cut it short, stopping does. */
+    private void pause(long millis) {
+        lock.lock();
+        try {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (running && nanos > 0) nanos = wakeUp.awaitNanos(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for new readings, at most {@code millis}. */
+    private void await(long millis) {
+        lock.lock();
+        try {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (!signalled && running && nanos > 0) nanos = wakeUp.awaitNanos(nanos);
+            signalled = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
