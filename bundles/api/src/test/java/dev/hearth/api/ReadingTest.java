@@ -1,0 +1,93 @@
+package dev.hearth.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+class ReadingTest {
+
+    static final Instant T = Instant.parse("2026-11-28T12:00:00Z");
+
+    @Test
+    void theIdIsStableAndCoversEveryPart() {
+        Reading a = Reading.of("pit", "temperature").tag("probe", "1").field("value", 110.5).at(T).build();
+        Reading same = Reading.of("pit", "temperature").tag("probe", "1").field("value", 110.5).at(T).build();
+        assertEquals(a.id(), same.id());
+        assertEquals(32, a.id().length());
+        assertNotEquals(a.id(), Reading.of("pit", "temperature").tag("probe", "2").field("value", 110.5).at(T).build().id());
+        assertNotEquals(a.id(), Reading.of("pit", "temperature").tag("probe", "1").field("value", 110.5).at(T.plusNanos(1)).build().id());
+        // the same digits as an integer and as a float are different readings
+        assertNotEquals(Reading.of("d", "m").field("v", 1L).at(T).build().id(), Reading.of("d", "m").field("v", 1.0).at(T).build().id());
+        // separators cannot be forged by shifting text between device and measurement
+        assertNotEquals(Reading.of("ab", "c").field("v", 1L).at(T).build().id(), Reading.of("a", "bc").field("v", 1L).at(T).build().id());
+    }
+
+    @Test
+    void numbersAreNormalisedToLongAndDouble() {
+        Reading r = Reading.of("d", "m").fields(Map.of("i", 3, "s", (short) 4, "f", 0.1f, "b", true)).at(T).build();
+        assertEquals(3L, r.fields().get("i"));
+        assertEquals(4L, r.fields().get("s"));
+        assertEquals(0.1, r.fields().get("f"), "a float keeps the decimal it printed as");
+        assertEquals(true, r.fields().get("b"));
+        assertEquals(3.0, r.number("i"));
+    }
+
+    @Test
+    void malformedReadingsAreRefusedWithTheReason() {
+        assertTrue(refused(() -> Reading.of("", "m").field("v", 1L).build()).contains("device is empty"));
+        assertTrue(refused(() -> Reading.of("d", "m").build()).contains("at least one field"));
+        assertTrue(refused(() -> Reading.of("d", "m").field("v", Double.NaN).build()).contains("finite"));
+        assertTrue(refused(() -> Reading.of("d", "m").field("v", Double.POSITIVE_INFINITY).build()).contains("finite"));
+        assertTrue(refused(() -> Reading.of("d\n", "m").field("v", 1L).build()).contains("control character"));
+        assertTrue(refused(() -> Reading.of("d", "m").tag("k", "").field("v", 1L).build()).contains("needs a value"));
+        assertTrue(refused(() -> Reading.of("d", "m").fields(Map.of("v", new Object())).build()).contains("unsupported type"));
+        Map<String, Object> nullValue = new HashMap<>();
+        nullValue.put("v", null);
+        assertTrue(refused(() -> Reading.of("d", "m").fields(nullValue).build()).contains("null"));
+        assertThrows(NullPointerException.class, () -> new Reading("d", "m", new TreeMap<>(), new TreeMap<>(Map.of("v", 1L)), null));
+    }
+
+    @Test
+    void oversizedReadingsAreRefused() {
+        assertTrue(refused(() -> Reading.of("d".repeat(Reading.MAX_NAME_LENGTH + 1), "m").field("v", 1L).build()).contains("longer"));
+        assertTrue(refused(() -> Reading.of("d", "m").field("s", "x".repeat(Reading.MAX_STRING_LENGTH + 1)).build()).contains("longer"));
+        assertTrue(refused(() -> Reading.of("d", "m").tag("k", "x".repeat(Reading.MAX_TAG_VALUE_LENGTH + 1)).field("v", 1L).build())
+                .contains("needs a value"));
+        Map<String, Object> many = new HashMap<>();
+        for (int i = 0; i <= Reading.MAX_ENTRIES; i++) many.put("f" + i, (long) i);
+        assertTrue(refused(() -> Reading.of("d", "m").fields(many).build()).contains("more than"));
+        // the limits themselves are allowed
+        Reading.of("d".repeat(Reading.MAX_NAME_LENGTH), "m").field("s", "x".repeat(Reading.MAX_STRING_LENGTH)).build();
+    }
+
+    @Test
+    void theMapsCannotBeChangedAfterwards() {
+        TreeMap<String, Object> fields = new TreeMap<>(Map.of("v", 1L));
+        Reading r = new Reading("d", "m", new TreeMap<>(), fields, T);
+        fields.put("w", 2L);
+        assertEquals(1, r.fields().size(), "a defensive copy");
+        assertThrows(UnsupportedOperationException.class, () -> r.fields().put("x", 3L));
+        assertThrows(UnsupportedOperationException.class, () -> r.tags().put("x", "y"));
+    }
+
+    @Test
+    void outcomesNeedReasonsUnlessDelivered() {
+        assertThrows(IllegalArgumentException.class, () -> Outcome.retry(" "));
+        assertThrows(IllegalArgumentException.class, () -> Outcome.rejected(null));
+        assertEquals(Duration.ofSeconds(30), Outcome.retry("429", Duration.ofSeconds(30)).retryAfter());
+        assertEquals(3, Outcome.all(Outcome.DELIVERED, 3).size());
+    }
+
+    private static String refused(Runnable build) {
+        return assertThrows(RuntimeException.class, build::run).getMessage();
+    }
+}
