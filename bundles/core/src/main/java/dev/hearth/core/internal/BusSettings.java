@@ -18,22 +18,27 @@ import java.time.Duration;
  * @param forgetSinkAfter a cursor whose sink was not registered for this long stops holding readings back
  * @param recentReadings readings kept in memory for {@code hearth:tail}
  */
-record BusSettings(Path journal, long maxBytes, FsyncPolicy fsync, Duration commitInterval, int commitMaxReadings,
+public record BusSettings(Path journal, long maxBytes, FsyncPolicy fsync, Duration commitInterval, int commitMaxReadings,
         int maxPendingReadings, Duration retryInitial, Duration retryMax, int deadLettersPerSink,
         Duration forgetSinkAfter, int recentReadings) {
 
-    static BusSettings defaults(Path journal) {
+    public static BusSettings defaults(Path journal) {
         return new BusSettings(journal, 256L << 20, FsyncPolicy.full, Duration.ofMillis(100), 5000, 50_000,
                 Duration.ofSeconds(1), Duration.ofMinutes(5), 10_000, Duration.ofDays(7), 200);
     }
 
-    BusSettings withMaxBytes(long bytes) {
+    public BusSettings withMaxBytes(long bytes) {
         return new BusSettings(journal, bytes, fsync, commitInterval, commitMaxReadings, maxPendingReadings,
                 retryInitial, retryMax, deadLettersPerSink, forgetSinkAfter, recentReadings);
     }
 
-    BusSettings withRetry(Duration initial, Duration max) {
+    public BusSettings withRetry(Duration initial, Duration max) {
         return new BusSettings(journal, maxBytes, fsync, commitInterval, commitMaxReadings, maxPendingReadings,
                 initial, max, deadLettersPerSink, forgetSinkAfter, recentReadings);
+    }
+
+    public BusSettings withFsync(FsyncPolicy policy) {
+        return new BusSettings(journal, maxBytes, policy, commitInterval, commitMaxReadings, maxPendingReadings,
+                retryInitial, retryMax, deadLettersPerSink, forgetSinkAfter, recentReadings);
     }
 }

@@ -12,7 +12,7 @@ import dev.hearth.api.Reading;
 import dev.hearth.api.status.DeviceInfo;
 
 /** What is known of each device: its reported state, its accepted readings and its errors. */
-final class DeviceRegistry {
+public final class DeviceRegistry {
 
     private static final class Entry {
         DeviceStatus status;

@@ -38,7 +38,7 @@ import dev.hearth.api.status.SinkStatus;
  * together with the cursor moves and dead letters the workers reported meanwhile. Only then are
  * the publishers' stages completed: a completed stage means committed.
  */
-final class ReadingBus implements AutoCloseable {
+public final class ReadingBus implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadingBus.class);
     private static final long HOUSEKEEPING_MILLIS = 1_000;
@@ -68,7 +68,7 @@ final class ReadingBus implements AutoCloseable {
     private final List<Journal.DeadLetterRow> carriedDeadLetters = new ArrayList<>();
     private long lastTouch;
 
-    ReadingBus(BusSettings settings, DeviceRegistry devices) throws SQLException {
+    public ReadingBus(BusSettings settings, DeviceRegistry devices) throws SQLException {
         this.settings = settings;
         this.devices = devices;
         this.journal = Journal.open(settings.journal(), settings.fsync(), settings.maxBytes(), settings.deadLettersPerSink(),
@@ -86,7 +86,7 @@ final class ReadingBus implements AutoCloseable {
     }
 
     /** Queues readings for the next group commit; the stage completes once they are committed. */
-    CompletableFuture<Void> publish(List<Reading> readings) {
+    public CompletableFuture<Void> publish(List<Reading> readings) {
         if (readings == null || readings.isEmpty()) return CompletableFuture.completedFuture(null);
         if (!running) return CompletableFuture.failedFuture(new IllegalStateException("the reading bus is closed"));
         List<byte[]> encoded = new ArrayList<>(readings.size());
@@ -246,7 +246,7 @@ final class ReadingBus implements AutoCloseable {
      *
      * @throws IllegalStateException if a sink with this id is already registered (they would share a cursor)
      */
-    synchronized void addSink(String id, ReadingSink sink, String filterText, Predicate<Reading> filter, int batchSize)
+    public synchronized void addSink(String id, ReadingSink sink, String filterText, Predicate<Reading> filter, int batchSize)
             throws SQLException {
         if (!running) throw new IllegalStateException("the reading bus is closed");
         if (workers.containsKey(id)) {
@@ -276,12 +276,12 @@ final class ReadingBus implements AutoCloseable {
         return workers.containsKey(id);
     }
 
-    JournalStatus journalStatus() {
+    public JournalStatus journalStatus() {
         return new JournalStatus(settings.journal().toString(), journal.diskBytes(), settings.maxBytes(), journal.rows(),
                 accepted.get(), dropped.get(), journal.lastSequence());
     }
 
-    List<SinkStatus> sinkStatus() {
+    public List<SinkStatus> sinkStatus() {
         Map<String, Long> cursors = journal.cursors();
         TreeSet<String> ids = new TreeSet<>(cursors.keySet());
         ids.addAll(workers.keySet());

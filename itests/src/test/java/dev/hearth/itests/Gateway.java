@@ -1,0 +1,177 @@
+package dev.hearth.itests;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A copy of the built distribution in a temporary directory, run as a process through
+ * {@code bin/hearth run}, exactly as a user or systemd runs it.
+ */
+final class Gateway implements AutoCloseable {
+
+    static final Duration START = Duration.ofSeconds(60);
+
+    final Path home;
+    final int port;
+    private Process process;
+    private int starts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    Gateway(Path tempDir, String features) throws IOException {
+        Path dist = Path.of(System.getProperty("hearth.distribution", "../runtime/distribution/target/hearth"));
+        if (!Files.isExecutable(dist.resolve("bin/hearth"))) {
+            throw new IllegalStateException("no built distribution at " + dist.toAbsolutePath() + "; run the build first");
+        }
+        home = tempDir.resolve("hearth");
+        copyTree(dist, home);
+        port = freePort();
+        Path props = home.resolve("config/gateway.properties");
+        String text = Files.readString(props);
+        text += "\n# system test\nhearth.features=" + features + "\nhttp.port=" + port + "\nhearth.gateway.id=systest\n";
+        Files.writeString(props, text);
+    }
+
+    void config(String name, String content) throws IOException {
+        Path tmp = home.resolve("config/." + name + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, home.resolve("config/" + name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    Gateway start() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/hearth").toString(), "run").directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        pb.environment().put("HEARTH_HOME", home.toString());
+        pb.environment().remove("JOURNAL_STREAM");
+        process = pb.start();
+        starts++;
+        return this;
+    }
+
+    Path log() {
+        return home.resolve("gateway-test.log");
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, as a power cut looks to the process. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as systemd stops it; returns the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the gateway did not stop within 30 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    String password() throws IOException {
+        return Files.readString(home.resolve("data/console-password")).trim();
+    }
+
+    HttpResponse<String> get(String path, String user, String password) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+        if (user != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The /metrics page once it answers 200 and {@code ready} holds for its text. */
+    String metricsWhen(java.util.function.Predicate<String> ready, Duration timeout) throws Exception {
+        String[] last = { "" };
+        await(() -> {
+            try {
+                HttpResponse<String> r = get("/metrics", null, null);
+                last[0] = r.body();
+                return r.statusCode() == 200 && ready.test(r.body());
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, timeout, () -> "metrics never became ready; last page:\n" + last[0]);
+        return last[0];
+    }
+
+    void await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!alive()) throw new AssertionError("the gateway exited (" + process.exitValue() + ") while waiting: " + what.get()
+                    + "\n--- log ---\n" + tail(80));
+            if (System.nanoTime() > end) throw new AssertionError(what.get() + "\n--- log ---\n" + tail(80));
+            Thread.sleep(200);
+        }
+    }
+
+    String tail(int lines) {
+        List<String> all = logText().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    int starts() {
+        return starts;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (alive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (dir.getFileName().toString().equals("data") && dir.getParent().equals(from)) return FileVisitResult.SKIP_SUBTREE;
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,85 @@
+package dev.hearth.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway as a user meets it: start, /metrics, the web console's login, bad files, SIGTERM. */
+class GatewayIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesValidMetricsFromTheHostAndGuardsTheConsole() throws Exception {
+        try (Gateway g = new Gateway(dir, "core,system-monitor,prometheus,file").start()) {
+            String page = g.metricsWhen(p -> p.contains("\ncpu_usage{") || p.startsWith("cpu_usage{"), Gateway.START);
+            for (String family : List.of("memory_usage{", "cpu_cores{", "boot_time{", "system_time{", "disk_usage{", "hearth_up")) {
+                assertTrue(page.contains(family), family + " in\n" + page);
+            }
+            Path file = dir.resolve("metrics.txt");
+            Files.writeString(file, page);
+            Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())
+                    .redirectErrorStream(true).start();
+            String verdict = new String(promtool.getInputStream().readAllBytes());
+            assertTrue(promtool.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + verdict);
+
+            // The web console: no default password, the generated one works.
+            assertEquals(401, g.get("/system/console/bundles", null, null).statusCode());
+            assertEquals(401, g.get("/system/console/bundles", "admin", "admin").statusCode());
+            int ok = g.get("/system/console/bundles", "admin", g.password()).statusCode();
+            assertTrue(ok == 200 || ok == 302, "logged in: " + ok);
+
+            // Only loopback is served.
+            InetAddress other = nonLoopbackAddress();
+            if (other != null) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(other, g.port), 1000);
+                    throw new AssertionError("the HTTP port answers on " + other);
+                } catch (java.io.IOException expected) {
+                    // refused: good
+                }
+            }
+            assertEquals(0, g.stop(), "SIGTERM ends the gateway cleanly");
+        }
+    }
+
+    @Test
+    void badFilesInConfigAndDeployAreReportedAndTheGatewayKeepsRunning() throws Exception {
+        try (Gateway g = new Gateway(dir, "core,system-monitor,prometheus").start()) {
+            g.metricsWhen(p -> p.contains("cpu_usage{"), Gateway.START);
+            Files.write(g.home.resolve("deploy/broken.jar"), new byte[] { 'P', 'K', 3, 4, 0, 0, 1, 2, 3 });
+            Files.write(g.home.resolve("deploy/noise.jar"), new byte[0]);
+            g.config("dev.hearth.driver.system.cfg", "interval_seconds = \"not a number\"\nroot = /\n");
+            g.config("dev.hearth.sink.prometheus.cfg", "stale_seconds = 300\nmax_series = \u0000\u0001\u0002\n");
+            Thread.sleep(5_000); // FileInstall polls every second
+            g.metricsWhen(p -> p.contains("cpu_usage{"), Duration.ofSeconds(30));
+            assertTrue(g.alive());
+            assertTrue(g.logText().contains("broken.jar"), "the broken jar is named in the log:\n" + g.tail(60));
+        }
+    }
+
+    static InetAddress nonLoopbackAddress() throws Exception {
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp() || nif.isLoopback()) continue;
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address) return a;
+            }
+        }
+        return null;
+    }
+}
