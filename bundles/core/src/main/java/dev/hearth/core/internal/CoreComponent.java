@@ -61,16 +61,16 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
     void activate(BundleContext context, CoreConfig config) throws SQLException {
         String data = context.getProperty("hearth.data");
         Path dataDir = Path.of(data == null || data.isBlank() ? "data" : data);
-        Path journal = config.journal_path().isBlank() ? dataDir.resolve("journal.db") : Path.of(config.journal_path());
+        Path journal = config.journal__path().isBlank() ? dataDir.resolve("journal.db") : Path.of(config.journal__path());
         // sqlite-jdbc unpacks its native library to java.io.tmpdir unless told otherwise; a Pi's /tmp may be noexec.
         if (System.getProperty("org.sqlite.tmpdir") == null) {
             System.setProperty("org.sqlite.tmpdir", journal.toAbsolutePath().getParent().toString());
         }
-        BusSettings settings = new BusSettings(journal, (long) config.max_mb() << 20, config.fsync(),
-                Duration.ofMillis(config.commit_interval_ms()), config.commit_max_readings(), config.max_pending_readings(),
-                Duration.ofMillis(config.retry_initial_ms()), Duration.ofMillis(Math.max(config.retry_initial_ms(), config.retry_max_ms())),
-                config.dead_letters_per_sink(), Duration.ofHours(config.forget_sink_after_hours()), config.recent_readings());
-        defaultBatchSize = config.batch_size();
+        BusSettings settings = new BusSettings(journal, (long) config.max__mb() << 20, config.fsync(),
+                Duration.ofMillis(config.commit__interval__ms()), config.commit__max__readings(), config.max__pending__readings(),
+                Duration.ofMillis(config.retry__initial__ms()), Duration.ofMillis(Math.max(config.retry__initial__ms(), config.retry__max__ms())),
+                config.dead__letters__per__sink(), Duration.ofHours(config.forget__sink__after__hours()), config.recent__readings());
+        defaultBatchSize = config.batch__size();
         ReadingBus started = new ReadingBus(settings, devices);
         synchronized (this) {
             bus = started;

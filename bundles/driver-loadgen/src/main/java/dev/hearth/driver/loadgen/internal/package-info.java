@@ -1,0 +1,2 @@
+/** The load generator driver: {@link dev.hearth.driver.loadgen.internal.LoadRunner} and its DS component. Not exported. */
+package dev.hearth.driver.loadgen.internal;
