@@ -307,31 +307,28 @@ final class Journal implements AutoCloseable {
 
     /** Forgets a sink's cursor (it no longer holds readings back). */
     synchronized void forget(String sink) throws SQLException {
-        try (PreparedStatement p = writer.prepareStatement("DELETE FROM cursors WHERE sink = ?")) {
-            p.setString(1, sink);
-            p.executeUpdate();
-            writer.commit();
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw e;
-        }
+        inTransaction(() -> {
+            try (PreparedStatement p = writer.prepareStatement("DELETE FROM cursors WHERE sink = ?")) {
+                p.setString(1, sink);
+                return p.executeUpdate();
+            }
+        });
         cursors.remove(sink);
     }
 
     /** Marks sinks as seen now, so that housekeeping does not forget a registered but idle sink. */
     synchronized void touch(Iterable<String> sinks) throws SQLException {
-        try (PreparedStatement p = writer.prepareStatement("UPDATE cursors SET seen = ? WHERE sink = ?")) {
-            long now = System.currentTimeMillis();
-            for (String sink : sinks) {
-                p.setLong(1, now);
-                p.setString(2, sink);
-                p.executeUpdate();
+        inTransaction(() -> {
+            try (PreparedStatement p = writer.prepareStatement("UPDATE cursors SET seen = ? WHERE sink = ?")) {
+                long now = System.currentTimeMillis();
+                for (String sink : sinks) {
+                    p.setLong(1, now);
+                    p.setString(2, sink);
+                    p.executeUpdate();
+                }
+                return null;
             }
-            writer.commit();
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw e;
-        }
+        });
     }
 
     /** When each cursor's sink was last seen registered (epoch ms). */
@@ -399,8 +396,7 @@ final class Journal implements AutoCloseable {
                 moves.put(c.getKey(), upTo);
             }
         }
-        long deleted;
-        try {
+        long deleted = inTransaction(() -> {
             long now = System.currentTimeMillis();
             for (var move : moves.entrySet()) {
                 upsertCursor.setString(1, move.getKey());
@@ -408,26 +404,15 @@ final class Journal implements AutoCloseable {
                 upsertCursor.setLong(3, now);
                 upsertCursor.executeUpdate();
             }
-            deleted = deleteRows(upTo);
-            writer.commit();
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw e;
-        }
+            return deleteRows(upTo);
+        });
         rows -= deleted;
         moves.forEach((sink, s) -> cursors.merge(sink, s, Math::max));
         return new Dropped(upTo, deleted, lost);
     }
 
     private long deleteUpTo(long upTo) throws SQLException {
-        long deleted;
-        try {
-            deleted = deleteRows(upTo);
-            writer.commit();
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw e;
-        }
+        long deleted = inTransaction(() -> deleteRows(upTo));
         rows -= deleted;
         return deleted;
     }
@@ -464,6 +449,23 @@ final class Journal implements AutoCloseable {
                 while (r.next()) counts.put(r.getString(1), r.getLong(2));
             }
             return counts;
+        }
+    }
+
+    /** Work done in one write transaction. */
+    private interface WriteWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} and commits it, or rolls it all back and rethrows. */
+    private <T> T inTransaction(WriteWork<T> work) throws SQLException {
+        try {
+            T result = work.run();
+            writer.commit();
+            return result;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
         }
     }
 
