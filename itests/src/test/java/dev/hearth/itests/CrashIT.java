@@ -31,7 +31,7 @@ class CrashIT {
     void everyAcknowledgedReadingArrivesExactlyOnceAfterSigkill() throws Exception {
         try (Gateway g = new Gateway(dir, "core,file,loadgen")) {
             Path ack = g.home.resolve("data/loadgen.ack");
-            g.config("dev.hearth.driver.loadgen~crash.cfg",
+            g.config("dev.hearth.driver.loadgen-crash.cfg",
                     "device = crash\nrate_per_second = 2000\nbatch_size = 50\nack_file = " + ack + "\n");
             g.start();
             g.await(() -> ackOf(ack) >= 3000, Gateway.START, () -> "load generator acknowledged " + ackOf(ack));

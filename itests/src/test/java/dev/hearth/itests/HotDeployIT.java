@@ -28,7 +28,7 @@ class HotDeployIT {
                 jar = all.filter(p -> p.getFileName().toString().startsWith("hearth-driver-loadgen-")).findFirst().orElseThrow();
             }
             long hostBefore = hostReadings(g.metricsWhen(p -> hostReadings(p) > 0, Duration.ofSeconds(30)));
-            g.config("dev.hearth.driver.loadgen~hot.cfg", "device = hot\nrate_per_second = 50\nbatch_size = 10\n");
+            g.config("dev.hearth.driver.loadgen-hot.cfg", "device = hot\nrate_per_second = 50\nbatch_size = 10\n");
             Path tmp = g.home.resolve("deploy/.loadgen.tmp");
             Files.copy(jar, tmp);
             Files.move(tmp, g.home.resolve("deploy/loadgen.jar"), StandardCopyOption.ATOMIC_MOVE);
