@@ -140,6 +140,29 @@ final class Gateway implements AutoCloseable {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
+    /** Runs one console command through {@code bin/hearth shell}, as a user would; returns its output. */
+    String shell(String command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/hearth").toString(), "shell", command).redirectErrorStream(true);
+        pb.environment().put("HEARTH_HOME", home.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("hearth shell " + command + " did not return");
+        }
+        if (p.exitValue() != 0) throw new AssertionError("hearth shell " + command + " failed (" + p.exitValue() + "): " + out);
+        return out;
+    }
+
+    /** The id of the bundle with this symbolic name, from {@code lb -s}. */
+    long bundleId(String symbolicName) throws IOException, InterruptedException {
+        for (String line : shell("lb -s").lines().toList()) {
+            String[] cols = line.split("\\|");
+            if (cols.length >= 4 && cols[3].trim().startsWith(symbolicName + " ")) return Long.parseLong(cols[0].trim());
+        }
+        throw new AssertionError(symbolicName + " is not installed");
+    }
+
     int starts() {
         return starts;
     }

@@ -18,10 +18,10 @@ import java.nio.file.Path;
  * {@code hearth shell [COMMAND...]}: talks to the console bundle over {@code data/console.sock}
  * (a Unix socket, mode 0600: only the gateway's user can connect).
  *
- * <p>Protocol (console bundle, {@code ConsoleSocketServer}): on connect the server sends a greeting
- * line and the prompt {@code "hearth> "}; each command is one line; the server answers with the
- * command's output, then the prompt again. So an answer is complete when the text read ends in
- * {@code "\nhearth> "} (or is just the prompt).
+ * <p>Protocol (console bundle, {@code ConsoleSocketServer}): each command is one line; the server
+ * answers with the command's output, then the prompt {@code "hearth> "}, so an answer is complete
+ * when the text read ends in {@code "\nhearth> "}. A client that half-closes after its command
+ * gets the output and then the end of the stream instead of a prompt.
  *
  * <p>With arguments, runs that one command, prints its output and exits 1 if it answered
  * {@code error: ...}. Without, an interactive session (or commands piped on standard input).
@@ -56,20 +56,18 @@ public final class ShellClient {
             ch.connect(UnixDomainSocketAddress.of(socket));
             InputStream in = Channels.newInputStream(ch);
             OutputStream out = Channels.newOutputStream(ch);
-            String greeting = readAnswer(in);
-            if (greeting == null) {
-                throw new LauncherException("the gateway closed the console connection", 1, null);
-            }
             if (args.length > 0) {
-                String answer = send(in, out, String.join(" ", args));
-                System.out.print(answer == null ? "" : answer);
+                // One shot: send the command and half-close; the server then answers and closes.
+                send(out, String.join(" ", args));
+                ch.shutdownOutput();
+                String answer = stripPrompt(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                System.out.print(answer);
                 System.out.flush();
-                send(out, "exit");
-                return answer == null || answer.startsWith("error: ") ? 1 : 0;
+                return answer.startsWith("error: ") ? 1 : 0;
             }
             boolean tty = System.console() != null;
             if (tty) {
-                System.out.print(greeting);
+                System.out.println("Hearth console (Gogo). hearth:status, hearth:devices, hearth:sinks, hearth:tail, lb; exit to leave.");
             }
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             while (true) {
@@ -79,8 +77,7 @@ public final class ShellClient {
                 }
                 String line = stdin.readLine();
                 if (line == null || line.trim().equals("exit") || line.trim().equals("quit")) {
-                    send(out, "exit");
-                    return 0;
+                    return 0; // closing the connection ends the session
                 }
                 if (line.isBlank()) {
                     continue;
@@ -109,6 +106,11 @@ public final class ShellClient {
         }
         out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** The answer without a trailing prompt (the server may write one before it sees the half-close). */
+    static String stripPrompt(String answer) {
+        return answer.endsWith(PROMPT) ? answer.substring(0, answer.length() - PROMPT.length()) : answer;
     }
 
     /** Everything up to the next prompt, without it; null if the server closed first. */

@@ -335,21 +335,6 @@ class JsonLinesStoreTest {
     }
 
     @Test
-    void aReadOnlyDirectoryAnswersRetry() throws IOException {
-        // root ignores permissions, so this only means something as another user
-        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")));
-        Path ro = dir.resolve("ro");
-        Files.createDirectories(ro);
-        Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
-        StoreSettings s = new StoreSettings(ro, StoreSettings.MIB, Duration.ofHours(1), 3, StoreSettings.MIB * 10, false, 100);
-        try (JsonLinesStore store = new JsonLinesStore(s, clock)) {
-            List<Outcome> outcomes = store.write(readings(1, 2));
-            outcomes.forEach(o -> assertEquals(Outcome.Status.RETRY, o.status()));
-            assertFalse(Files.exists(ro.resolve("readings.jsonl")));
-        }
-    }
-
-    @Test
     void linesBackwardsCrossesChunkBoundaries() throws IOException {
         Path f = dir.resolve("big.jsonl");
         List<String> written = IntStream.range(0, 3000).mapToObj(i -> "{\"id\":\"" + i + "\",\"pad\":\"" + "x".repeat(i % 97) + "\"}")
