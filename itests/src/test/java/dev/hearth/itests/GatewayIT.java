@@ -65,7 +65,8 @@ class GatewayIT {
             Files.write(g.home.resolve("deploy/broken.jar"), new byte[] { 'P', 'K', 3, 4, 0, 0, 1, 2, 3 });
             Files.write(g.home.resolve("deploy/empty.jar"), new byte[0]);
             g.config("dev.hearth.driver.system.cfg", "interval_seconds = \"not a number\"\nroot = /\n");
-            g.await(() -> g.logText().contains("not a number"), Duration.ofSeconds(30), () -> "the bad value is named in the log");
+            g.await(() -> g.logText().contains("dev.hearth.driver.system.cfg: interval_seconds: '\"not a number\"' is refused"),
+                    Duration.ofSeconds(30), () -> "the file, the key and the value are named in the log");
             // The host driver is refused; everything else keeps serving.
             String page = g.metricsWhen(p -> p.contains("hearth_up"), Duration.ofSeconds(30));
             long stalled = HotDeployIT.hostReadings(page);
