@@ -75,13 +75,27 @@ final class LoadRunner {
         thread.start();
     }
 
-    /** Stops the thread and waits for it; a batch in flight is abandoned (it is published again next time). */
+    /**
+     * Stops the thread and waits for it. A batch in flight is waited for (up to the publish
+     * timeout) and its acknowledgement written, so that the next run, perhaps a newer version of
+     * this bundle, does not publish it again under a different bundle_version tag.
+     */
     void stop() throws InterruptedException {
-        running = false;
-        thread.interrupt();
-        thread.join(TimeUnit.SECONDS.toMillis(10));
-        if (thread.isAlive()) LOG.warn("{} did not stop within 10 s", thread.getName());
+        synchronized (flight) {
+            running = false;
+            if (!inFlight) thread.interrupt(); // only a pacing or backoff sleep is cut short
+        }
+        thread.join(settings.publishTimeout().toMillis() + TimeUnit.SECONDS.toMillis(5));
+        if (thread.isAlive()) {
+            LOG.warn("{} did not stop in time; interrupting it", thread.getName());
+            thread.interrupt();
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        }
     }
+
+    private final Object flight = new Object();
+    /** True from publishing a batch until its acknowledgement is written; guarded by {@link #flight}. */
+    private boolean inFlight;
 
     boolean isAlive() {
         return thread.isAlive();
@@ -122,9 +136,14 @@ final class LoadRunner {
                     }
                 }
                 List<Reading> batch = sequence.batch(next, size);
+                synchronized (flight) {
+                    if (!running) break;
+                    inFlight = true;
+                }
                 try {
                     await(publisher.publish(batch));
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                    endFlight();
                     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
                     String reason = "batch from seq " + next + " not accepted: " + cause;
                     if (!failing) {
@@ -146,6 +165,7 @@ final class LoadRunner {
                 long highest = next + size - 1;
                 acknowledged = highest;
                 writeAck(highest);
+                endFlight();
                 next = highest + 1;
                 sent += size;
             }
@@ -161,6 +181,12 @@ final class LoadRunner {
             report(DeviceState.OFFLINE, "finished: all " + settings.count() + " readings acknowledged");
         } else {
             report(DeviceState.OFFLINE, "stopped after seq " + acknowledged);
+        }
+    }
+
+    private void endFlight() {
+        synchronized (flight) {
+            inFlight = false;
         }
     }
 
