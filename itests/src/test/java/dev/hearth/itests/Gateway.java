@@ -52,8 +52,26 @@ final class Gateway implements AutoCloseable {
         Files.move(tmp, home.resolve("config/" + name), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    private Path smallDisk;
+    private int smallDiskMiB;
+
+    /**
+     * Runs the gateway with {@code dir} on a tmpfs of {@code mib} MiB of its own: a real, small
+     * disk that fills up. The mount lives in a private user and mount namespace ({@code unshare
+     * -rm}), so it needs no root and disappears with the process.
+     */
+    Gateway withSmallDisk(Path dir, int mib) throws IOException {
+        Files.createDirectories(dir);
+        smallDisk = dir;
+        smallDiskMiB = mib;
+        return this;
+    }
+
     Gateway start() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/hearth").toString(), "run").directory(home.toFile())
+        List<String> command = smallDisk == null ? List.of(home.resolve("bin/hearth").toString(), "run")
+                : List.of("unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=" + smallDiskMiB + "m tmpfs \"$0\" && exec \"$1\" run",
+                        smallDisk.toString(), home.resolve("bin/hearth").toString());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         pb.environment().put("HEARTH_HOME", home.toString());

@@ -17,28 +17,34 @@ import java.time.Duration;
  * @param deadLettersPerSink dead letters kept per sink (oldest trimmed)
  * @param forgetSinkAfter a cursor whose sink was not registered for this long stops holding readings back
  * @param recentReadings readings kept in memory for {@code hearth:tail}
+ * @param minFreeBytes when the journal's file system has less free than this, the oldest readings are dropped
  */
 public record BusSettings(Path journal, long maxBytes, FsyncPolicy fsync, Duration commitInterval, int commitMaxReadings,
         int maxPendingReadings, Duration retryInitial, Duration retryMax, int deadLettersPerSink,
-        Duration forgetSinkAfter, int recentReadings) {
+        Duration forgetSinkAfter, int recentReadings, long minFreeBytes) {
 
     public static BusSettings defaults(Path journal) {
         return new BusSettings(journal, 256L << 20, FsyncPolicy.full, Duration.ofMillis(100), 5000, 50_000,
-                Duration.ofSeconds(1), Duration.ofMinutes(5), 10_000, Duration.ofDays(7), 200);
+                Duration.ofSeconds(1), Duration.ofMinutes(5), 10_000, Duration.ofDays(7), 200, 64L << 20);
     }
 
     public BusSettings withMaxBytes(long bytes) {
         return new BusSettings(journal, bytes, fsync, commitInterval, commitMaxReadings, maxPendingReadings,
-                retryInitial, retryMax, deadLettersPerSink, forgetSinkAfter, recentReadings);
+                retryInitial, retryMax, deadLettersPerSink, forgetSinkAfter, recentReadings, minFreeBytes);
     }
 
     public BusSettings withRetry(Duration initial, Duration max) {
         return new BusSettings(journal, maxBytes, fsync, commitInterval, commitMaxReadings, maxPendingReadings,
-                initial, max, deadLettersPerSink, forgetSinkAfter, recentReadings);
+                initial, max, deadLettersPerSink, forgetSinkAfter, recentReadings, minFreeBytes);
     }
 
     public BusSettings withFsync(FsyncPolicy policy) {
         return new BusSettings(journal, maxBytes, policy, commitInterval, commitMaxReadings, maxPendingReadings,
-                retryInitial, retryMax, deadLettersPerSink, forgetSinkAfter, recentReadings);
+                retryInitial, retryMax, deadLettersPerSink, forgetSinkAfter, recentReadings, minFreeBytes);
+    }
+
+    public BusSettings withMinFree(long bytes) {
+        return new BusSettings(journal, maxBytes, fsync, commitInterval, commitMaxReadings, maxPendingReadings,
+                retryInitial, retryMax, deadLettersPerSink, forgetSinkAfter, recentReadings, bytes);
     }
 }

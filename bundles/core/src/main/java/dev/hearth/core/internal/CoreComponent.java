@@ -69,7 +69,8 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
         BusSettings settings = new BusSettings(journal, (long) config.max__mb() << 20, config.fsync(),
                 Duration.ofMillis(config.commit__interval__ms()), config.commit__max__readings(), config.max__pending__readings(),
                 Duration.ofMillis(config.retry__initial__ms()), Duration.ofMillis(Math.max(config.retry__initial__ms(), config.retry__max__ms())),
-                config.dead__letters__per__sink(), Duration.ofHours(config.forget__sink__after__hours()), config.recent__readings());
+                config.dead__letters__per__sink(), Duration.ofHours(config.forget__sink__after__hours()), config.recent__readings(),
+                (long) config.min__free__mb() << 20);
         defaultBatchSize = config.batch__size();
         ReadingBus started = new ReadingBus(settings, devices);
         synchronized (this) {

@@ -46,4 +46,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Recent readings kept for hearth:tail", min = "0", max = "10000")
     int recent__readings() default 200;
+
+    @AttributeDefinition(name = "Free disk space to keep (MiB)", min = "0",
+            description = "When the journal's disk has less free than this, the oldest readings are dropped, as at the bound. 0: only when the disk is full.")
+    int min__free__mb() default 64;
 }

@@ -90,8 +90,11 @@ final class Journal implements AutoCloseable {
         try (Statement s = writer.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=" + fsync.pragma());
-            // Cap the WAL after each checkpoint so it does not sit at its high-water mark on the SD card.
-            s.execute("PRAGMA journal_size_limit=" + (8L << 20));
+            // A small WAL: checkpoint every 256 pages (1 MiB), and truncate it to that size afterwards,
+            // so it does not sit at a high-water mark on the SD card, and so that on a full disk the
+            // reserve (RESERVE_BYTES) covers what a checkpoint adds to the database file.
+            s.execute("PRAGMA wal_autocheckpoint=256");
+            s.execute("PRAGMA journal_size_limit=" + (1L << 20));
             s.execute("PRAGMA busy_timeout=10000");
             s.execute("CREATE TABLE IF NOT EXISTS readings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS cursors (sink TEXT PRIMARY KEY, seq INTEGER NOT NULL, seen INTEGER NOT NULL)");
@@ -381,7 +384,9 @@ final class Journal implements AutoCloseable {
 
     /**
      * Drops the oldest readings so that about {@code fraction} of the rows go, moving every cursor
-     * that pointed into them past them.
+     * that pointed into them past them. Rows are deleted in chunks, each its own transaction,
+     * followed by a checkpoint that truncates the WAL: on a full disk even a delete needs room in
+     * the WAL, so each step must be small and give its room back.
      */
     synchronized Dropped dropOldest(double fraction) throws SQLException {
         if (rows == 0) return new Dropped(lastSeq, 0, Map.of());
@@ -396,7 +401,12 @@ final class Journal implements AutoCloseable {
                 moves.put(c.getKey(), upTo);
             }
         }
-        long deleted = inTransaction(() -> {
+        try {
+            checkpoint(); // first move what the WAL holds into the database, and give the WAL's space back
+        } catch (SQLException e) {
+            // go on: the chunked deletes below may still find room
+        }
+        inTransaction(() -> {
             long now = System.currentTimeMillis();
             for (var move : moves.entrySet()) {
                 upsertCursor.setString(1, move.getKey());
@@ -404,11 +414,67 @@ final class Journal implements AutoCloseable {
                 upsertCursor.setLong(3, now);
                 upsertCursor.executeUpdate();
             }
-            return deleteRows(upTo);
+            return null;
         });
-        rows -= deleted;
         moves.forEach((sink, s) -> cursors.merge(sink, s, Math::max));
+        long deleted = 0;
+        for (long from = first; from <= upTo; from += DROP_CHUNK) {
+            long chunkEnd = Math.min(upTo, from + DROP_CHUNK - 1);
+            long d = inTransaction(() -> deleteRows(chunkEnd));
+            rows -= d;
+            deleted += d;
+            checkpoint();
+        }
         return new Dropped(upTo, deleted, lost);
+    }
+
+    /** Rows deleted per transaction when dropping. */
+    private static final long DROP_CHUNK = 2_000;
+    /** Disk space held back beside the journal, given up when the disk is full so that dropping can proceed. */
+    static final int RESERVE_BYTES = 2 << 20;
+
+    private Path reserveFile() {
+        return file.resolveSibling(file.getFileName() + ".reserve");
+    }
+
+    /** Makes sure the reserve exists; quietly does nothing when there is no room for it (yet). */
+    void ensureReserve() {
+        Path reserve = reserveFile();
+        if (Files.exists(reserve)) return;
+        try {
+            Files.write(reserve, new byte[RESERVE_BYTES]);
+        } catch (java.io.IOException e) {
+            try {
+                Files.deleteIfExists(reserve); // a partial reserve is no reserve
+            } catch (java.io.IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    /** Gives the reserve back to the file system; true if there was one. */
+    boolean releaseReserve() {
+        try {
+            return Files.deleteIfExists(reserveFile());
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Copies the WAL into the database and truncates it, giving its disk space back. */
+    synchronized void checkpoint() throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+    }
+
+    /** Bytes the journal's file system has free for it. */
+    long usableSpace() {
+        try {
+            return Files.getFileStore(file.toAbsolutePath().getParent()).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return Long.MAX_VALUE; // unknown: do not drop on a guess
+        }
     }
 
     private long deleteUpTo(long upTo) throws SQLException {

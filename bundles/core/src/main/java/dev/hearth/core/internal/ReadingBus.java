@@ -74,6 +74,7 @@ public final class ReadingBus implements AutoCloseable {
         this.journal = Journal.open(settings.journal(), settings.fsync(), settings.maxBytes(), settings.deadLettersPerSink(),
                 LOG::error);
         this.capacity = new Semaphore(settings.maxPendingReadings());
+        journal.ensureReserve();
         this.committer = new Thread(this::commitLoop, "hearth-journal");
         committer.setDaemon(true);
         committer.start();
@@ -172,12 +173,17 @@ public final class ReadingBus implements AutoCloseable {
         } catch (SQLException e) {
             failure = e;
             if (Journal.isFull(e)) {
+                // The reserve gives the delete room to run on a full disk; it is put back afterwards.
+                boolean released = journal.releaseReserve();
                 try {
-                    dropOldest(0.25, "the journal is full (its bound, or the disk)");
+                    dropOldest(0.25, "the journal is full (" + (released ? "the disk is full" : "its bound is reached") + ")");
                     journal.commit(data, carriedMoves, carriedDeadLetters);
                     failure = null;
                 } catch (SQLException again) {
+                    LOG.error("dropping the oldest readings to make room failed: {}", again.getMessage());
                     failure = again;
+                } finally {
+                    journal.ensureReserve();
                 }
             }
         }
@@ -220,6 +226,9 @@ public final class ReadingBus implements AutoCloseable {
         journal.prune();
         for (int i = 0; i < 20 && journal.rows() > 0 && journal.overBound(); i++) {
             dropOldest(0.1, "the backlog passed its bound of " + (settings.maxBytes() >> 20) + " MiB");
+        }
+        for (int i = 0; i < 20 && journal.rows() > 0 && journal.usableSpace() < settings.minFreeBytes(); i++) {
+            dropOldest(0.1, "the disk has less than " + (settings.minFreeBytes() >> 20) + " MiB free");
         }
         long now = System.currentTimeMillis();
         if (now - lastTouch >= TOUCH_MILLIS) {
