@@ -44,6 +44,8 @@ final class FrameworkSettings {
         p.put("org.apache.felix.http.host", config.httpHost());
         p.put("org.osgi.service.http.port", String.valueOf(config.httpPort()));
         p.put("org.apache.felix.http.jetty.threadpool.max", "8");
+        // EventAdmin starts 20 delivery threads by default (10 seen alive): a gateway posts few events.
+        p.put("org.apache.felix.eventadmin.ThreadPoolSize", "2");
         p.put("org.apache.felix.http.jetty.acceptors", "1");
         p.put("org.apache.felix.http.jetty.selectors", "1");
         p.put("org.apache.felix.http.jetty.sendServerHeader", "false");
