@@ -99,6 +99,13 @@ final class Gateway {
         report(bundles, startErrors);
         Log.info(String.format("Started in %.1f s; web console http://%s:%d/system/console",
                 (System.nanoTime() - t0) / 1e9, config.httpHost(), config.httpPort()));
+        List<String> running = selected.stream().map(Feature::name).toList();
+        if (running.contains("prometheus")) {
+            Log.info(String.format("Prometheus metrics http://%s:%d/metrics", config.httpHost(), config.httpPort()));
+        }
+        if (running.contains("file")) {
+            Log.info("Readings as JSON lines in " + data.resolve("readings") + " (unless the file sink is configured elsewhere)");
+        }
         Log.info(password.logLine());
         try {
             FrameworkEvent stop = fw.waitForStop(0);
