@@ -18,7 +18,7 @@ public interface ReadingSink {
     /**
      * Service property: the name of this sink's durable cursor. A sink registered again under the
      * same id (after an update, a reinstall or a restart) resumes where it left off. Defaults to
-     * the {@code component.name}, then the {@code service.pid}.
+     * the {@code service.pid} (one per factory configuration), then the {@code component.name}.
      */
     String ID = "hearth.sink.id";
 

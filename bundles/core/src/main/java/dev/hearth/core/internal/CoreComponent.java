@@ -147,7 +147,9 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
     }
 
     static String sinkId(Map<String, Object> props) {
-        for (String key : List.of(ReadingSink.ID, "component.name", Constants.SERVICE_PID)) {
+        // service.pid before component.name: every instance of a factory component shares its
+        // component.name, while each factory configuration has its own pid.
+        for (String key : List.of(ReadingSink.ID, Constants.SERVICE_PID, "component.name")) {
             String v = stringProp(props.get(key));
             if (v != null && !v.isBlank()) return v;
         }

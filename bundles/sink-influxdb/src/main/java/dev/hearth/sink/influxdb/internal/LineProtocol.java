@@ -1,0 +1,191 @@
+package dev.hearth.sink.influxdb.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.hearth.api.Reading;
+
+/**
+ * Readings as InfluxDB line protocol, one line per reading:
+ * {@code measurement,tag=value,... field=value,... timestamp}.
+ *
+ * <p>Hand-written on purpose: the official influxdb-client-java pulls in OkHttp, Retrofit, RxJava
+ * and Gson (several MB and many threads, far too heavy for a Pi), while line protocol is a one-page
+ * specification. What the specification leaves open is settled here by refusing the reading
+ * rather than writing something a server would read differently:
+ * <ul>
+ * <li>a line break or other control character in a tag value (names are already free of them:
+ *     {@link Reading} refuses them) — a newline would end the line;</li>
+ * <li>a measurement starting with {@code #} — the line would be a comment and silently dropped;</li>
+ * <li>a backslash in a measurement, tag or field key, or tag value — InfluxDB 1.x reads
+ *     {@code C:\temp} as written, QuestDB and InfluxDB 3 as {@code C:temp}, and no escaping reads
+ *     the same on both (string field values are fine: every server unescapes {@code \\} in them).</li>
+ * </ul>
+ * Tags are written in the order of their keys' UTF-8 bytes, as InfluxDB recommends (it then need
+ * not sort them itself); the device is written as one more tag, {@code device} unless configured.
+ */
+final class LineProtocol {
+
+    /** Timestamp precision: the unit of the number at the end of each line and the {@code precision} parameter. */
+    enum Precision {
+        NS, US, MS, S;
+
+        /** The configuration value, and the {@code precision} query parameter of the v2 API. */
+        String parameter() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * The {@code precision} query parameter of the v1 API, which spells microseconds {@code u}
+         * (InfluxDB 1.x reads an unknown {@code us} as nanoseconds, silently: times land in 1970).
+         */
+        String v1Parameter() {
+            return this == US ? "u" : parameter();
+        }
+
+        static Precision parse(String text) {
+            String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+            for (Precision p : values()) {
+                if (p.parameter().equals(t)) return p;
+            }
+            throw new IllegalArgumentException("precision must be one of ns, us, ms, s; got '" + text + "'");
+        }
+
+        /** The time since the epoch in this unit; sub-unit parts are truncated towards the past. */
+        long since(Instant time) {
+            long seconds = time.getEpochSecond();
+            int nanos = time.getNano(); // always 0..999_999_999, also before 1970
+            return switch (this) {
+                case NS -> Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
+                case US -> Math.addExact(Math.multiplyExact(seconds, 1_000_000L), nanos / 1_000);
+                case MS -> Math.addExact(Math.multiplyExact(seconds, 1_000L), nanos / 1_000_000);
+                case S -> seconds;
+            };
+        }
+    }
+
+    /** What became of one reading: a line to send, or the reason it cannot be written. */
+    sealed interface Encoded permits Line, Refused {}
+
+    /** One line, without the trailing newline. */
+    record Line(String text) implements Encoded {}
+
+    record Refused(String reason) implements Encoded {}
+
+    private final String deviceTag;
+    private final Precision precision;
+
+    LineProtocol(String deviceTag, Precision precision) {
+        if (deviceTag == null || deviceTag.isBlank()) throw new IllegalArgumentException("the device tag needs a name");
+        this.deviceTag = deviceTag;
+        this.precision = precision;
+    }
+
+    Precision precision() {
+        return precision;
+    }
+
+    Encoded encode(Reading reading) {
+        String measurement = reading.measurement();
+        if (measurement.startsWith("#")) {
+            return new Refused("measurement '" + measurement + "' starts with '#', which makes a line-protocol comment");
+        }
+        if (reading.tags().containsKey(deviceTag)) {
+            return new Refused("tag '" + deviceTag + "' clashes with the device tag; rename the tag or set device_tag");
+        }
+        String problem = problem("measurement", measurement);
+        if (problem != null) return new Refused(problem);
+
+        List<Map.Entry<String, String>> tags = new ArrayList<>(reading.tags().size() + 1);
+        tags.addAll(reading.tags().entrySet());
+        tags.add(Map.entry(deviceTag, reading.device()));
+        tags.sort((a, b) -> compareUtf8(a.getKey(), b.getKey()));
+
+        StringBuilder line = new StringBuilder(64 + 32 * (tags.size() + reading.fields().size()));
+        escape(line, measurement, " ,");
+        for (Map.Entry<String, String> tag : tags) {
+            problem = problem("tag key", tag.getKey());
+            if (problem == null) problem = problem("tag '" + tag.getKey() + "' value", tag.getValue());
+            if (problem != null) return new Refused(problem);
+            escape(line.append(','), tag.getKey(), " ,=");
+            escape(line.append('='), tag.getValue(), " ,=");
+        }
+        char separator = ' ';
+        for (Map.Entry<String, Object> field : reading.fields().entrySet()) {
+            problem = problem("field key", field.getKey());
+            if (problem != null) return new Refused(problem);
+            escape(line.append(separator), field.getKey(), " ,=");
+            line.append('=');
+            appendValue(line, field.getValue());
+            separator = ',';
+        }
+        long time;
+        try {
+            time = precision.since(reading.timestamp());
+        } catch (ArithmeticException e) {
+            return new Refused("timestamp " + reading.timestamp() + " does not fit in 64 bits at precision " + precision.parameter());
+        }
+        return new Line(line.append(' ').append(time).toString());
+    }
+
+    private static void appendValue(StringBuilder line, Object value) {
+        if (value instanceof Long l) {
+            line.append(l.longValue()).append('i');
+        } else if (value instanceof Double d) {
+            // Double.toString is the shortest exact decimal; InfluxDB and QuestDB read its exponent form (1.0E21).
+            line.append(d.doubleValue());
+        } else if (value instanceof Boolean b) {
+            line.append(b.booleanValue());
+        } else {
+            String s = (String) value;
+            line.append('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '"' || c == '\\') line.append('\\');
+                line.append(c);
+            }
+            line.append('"');
+        }
+    }
+
+    /** Backslash-escapes each character of {@code special} in {@code text}. */
+    private static void escape(StringBuilder out, String text, String special) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (special.indexOf(c) >= 0) out.append('\\');
+            out.append(c);
+        }
+    }
+
+    /** Why {@code text} cannot be written unambiguously, or {@code null} if it can. */
+    private static String problem(String what, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                return what + " '" + text.replaceAll("\\p{Cntrl}", "?") + "' contains a control character (such as a line break)";
+            }
+            if (c == '\\') {
+                return what + " '" + text + "' contains a backslash, which servers read differently "
+                        + "(InfluxDB 1.x keeps it, QuestDB and InfluxDB 3 take it as an escape)";
+            }
+        }
+        return null;
+    }
+
+    /** Orders strings by their UTF-8 bytes, which is code point order (String.compareTo is UTF-16 order). */
+    static int compareUtf8(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) return Integer.compare(ca, cb);
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.hearth.sink.mqtt.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.hearth.api.Outcome;
+import dev.hearth.api.Reading;
+import dev.hearth.api.ReadingSink;
+
+/**
+ * Publishes each reading as JSON to an MQTT broker, one component per configuration of factory
+ * PID {@code dev.hearth.sink.mqtt}. Every configuration key, {@code hearth.sink.id},
+ * {@code hearth.sink.filter} and {@code hearth.sink.batch.size} included, becomes a service
+ * property (DS), which is how the core learns them.
+ *
+ * <p>A plain writer: the core retries what is answered RETRY, with backoff. While the broker is
+ * unreachable or refuses the credentials every reading is answered RETRY with the reason and
+ * nothing is published (the client would otherwise queue it in memory); the client reconnects by
+ * itself meanwhile.
+ */
+@Component(service = ReadingSink.class, configurationPid = MqttSink.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = MqttSinkConfig.class, factory = true)
+public final class MqttSink implements ReadingSink {
+
+    static final String PID = "dev.hearth.sink.mqtt";
+    /** Framework property naming this gateway (set by the launcher from gateway.properties). */
+    static final String GATEWAY_PROPERTY = "hearth.gateway.id";
+    /** How long a delivery waits for a connection that is being made before answering RETRY. */
+    private static final java.time.Duration CONNECT_GRACE = java.time.Duration.ofSeconds(2);
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSink.class);
+
+    private final MqttSettings settings;
+    private final BrokerClient client;
+    /** {@code null} unless ha_discovery; guarded by itself. */
+    private final HomeAssistantDiscovery discovery;
+
+    @Activate
+    public MqttSink(MqttSinkConfig config, BundleContext context) {
+        this(MqttSettings.from(config, context.getProperty(GATEWAY_PROPERTY)));
+    }
+
+    MqttSink(MqttSettings settings) {
+        this.settings = settings;
+        this.discovery = settings.haDiscovery() ? new HomeAssistantDiscovery(settings.haPrefix(), settings.gateway(),
+                settings.availabilityTopic(), settings.topic()) : null;
+        this.client = new BrokerClient(settings, this::connected, this::message);
+        client.start();
+        LOG.info("sink {}: publishing to {} as {} (topic {}, QoS {}{})", settings.sinkId(), settings.broker(),
+                settings.clientId(), settings.topic().template(), settings.qos(), settings.retain() ? ", retained" : "");
+    }
+
+    @Override
+    public List<Outcome> deliver(List<Reading> batch) throws InterruptedException {
+        if (!client.connected() && !client.awaitConnected(CONNECT_GRACE)) {
+            String problem = client.problem();
+            return Outcome.all(Outcome.retry(problem != null ? problem : "broker " + settings.broker() + " unreachable"), batch.size());
+        }
+        List<Outcome> outcomes = new ArrayList<>(batch.size());
+        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
+        List<String> topics = new ArrayList<>(batch.size());
+        for (Reading r : batch) {
+            MqttPayload p = MqttPayload.of(r, settings.topic(), settings.gateway());
+            String refusal = p.refusal(settings.maxPayloadBytes());
+            topics.add(p.topic());
+            if (refusal != null) {
+                outcomes.add(Outcome.rejected(refusal));
+                acks.add(null);
+                continue;
+            }
+            if (discovery != null) announce(r, p.topic());
+            outcomes.add(null);
+            acks.add(client.publish(p.topic(), p.json(), settings.qos(), settings.retain()));
+        }
+        // all publishes are in flight at once (the client pipelines them); one deadline for the batch
+        long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i) != null) continue;
+            outcomes.set(i, await(acks.get(i), topics.get(i), deadline));
+        }
+        return outcomes;
+    }
+
+    private Outcome await(CompletableFuture<Void> ack, String topic, long deadline) throws InterruptedException {
+        try {
+            ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return Outcome.DELIVERED;
+        } catch (TimeoutException e) {
+            return Outcome.retry("no acknowledgement from broker " + settings.broker() + " within "
+                    + settings.ackTimeout().toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String problem = client.problem();
+            return Outcome.retry(settings.password().mask("publish to " + topic + " failed: "
+                    + (problem != null ? problem : cause.getClass().getSimpleName() + ": " + cause.getMessage())));
+        }
+    }
+
+    /** Publishes discovery configs for entities not seen before; one that fails is tried again with the next reading. */
+    private void announce(Reading reading, String stateTopic) {
+        List<HomeAssistantDiscovery.Config> fresh;
+        synchronized (discovery) {
+            fresh = discovery.newEntities(reading, stateTopic);
+        }
+        for (HomeAssistantDiscovery.Config c : fresh) publishConfig(c, true);
+    }
+
+    private void publishConfig(HomeAssistantDiscovery.Config c, boolean forgetOnFailure) {
+        client.publish(c.topic(), c.payload(), 1, true).whenComplete((ok, error) -> {
+            if (error == null) return;
+            LOG.debug("sink {}: discovery config {} not published: {}", settings.sinkId(), c.topic(), error.toString());
+            if (forgetOnFailure) {
+                synchronized (discovery) {
+                    discovery.forget(c.entityKey());
+                }
+            }
+        });
+    }
+
+    /** After every (re)connect: say online, listen for Home Assistant's birth, and re-announce (a broker may have restarted empty). */
+    private void connected() {
+        client.publish(settings.availabilityTopic(), BrokerClient.ONLINE, 1, true);
+        if (discovery != null) {
+            client.subscribe(discovery.statusTopic());
+            republishDiscovery();
+        }
+    }
+
+    private void message(String topic, String payload) {
+        if (discovery != null && topic.equals(discovery.statusTopic()) && payload.trim().equals("online")) {
+            LOG.info("sink {}: Home Assistant is online; republishing {} discovery configs", settings.sinkId(), discoveryCount());
+            republishDiscovery();
+        }
+    }
+
+    private void republishDiscovery() {
+        List<HomeAssistantDiscovery.Config> all;
+        synchronized (discovery) {
+            all = discovery.all();
+        }
+        for (HomeAssistantDiscovery.Config c : all) publishConfig(c, false);
+    }
+
+    int discoveryCount() {
+        if (discovery == null) return 0;
+        synchronized (discovery) {
+            return discovery.size();
+        }
+    }
+
+    BrokerClient client() {
+        return client;
+    }
+
+    @Deactivate
+    void deactivate() {
+        client.close();
+        LOG.info("sink {}: disconnected from {}", settings.sinkId(), settings.broker());
+    }
+}
