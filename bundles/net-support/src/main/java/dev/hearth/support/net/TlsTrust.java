@@ -28,9 +28,10 @@ import javax.net.ssl.X509TrustManager;
  * certificate (what Elasticsearch 8 prints at its first start, a self-signed broker's
  * {@code openssl x509 -fingerprint -sha256}). Verification cannot be switched off.
  *
- * <p>Pinning checks the leaf certificate's fingerprint and its validity dates and nothing else: the
- * pin is the trust decision, so a self-signed certificate whose name does not match the host is
- * accepted when, and only when, its fingerprint matches. With a CA file or the system CAs, the
+ * <p>Pinning checks that the server's certificate, or a CA certificate its chain really leads up
+ * to, has the pinned fingerprint, and the validity dates: the pin is the trust decision, so a
+ * self-signed certificate whose name does not match the host is accepted when, and only when,
+ * its fingerprint matches. With a CA file or the system CAs, the
  * chain and the host name are verified as usual.
  */
 public final class TlsTrust {
@@ -73,7 +74,10 @@ public final class TlsTrust {
         }
     }
 
-    /** Trusts exactly the server certificate with this SHA-256 fingerprint (hex, colons and case ignored). */
+    /**
+     * Trusts the server whose certificate, or a CA certificate its chain leads up to, has this
+     * SHA-256 fingerprint (hex, colons and case ignored).
+     */
     public static TlsTrust pinned(String sha256) {
         String pin = normalise(sha256);
         if (!pin.matches("[0-9a-f]{64}")) {
@@ -147,13 +151,30 @@ public final class TlsTrust {
             this.pin = pin;
         }
 
+        /**
+         * The pin may name the server's own certificate or a CA certificate in the chain it
+         * presents (Elasticsearch 8 prints its HTTP CA's fingerprint at first start). When it
+         * names a CA, every certificate below it must really be signed by the next one up, so
+         * that a chain that merely contains the public CA certificate is refused.
+         */
         void check(X509Certificate[] chain) throws CertificateException {
             if (chain == null || chain.length == 0) throw new CertificateException("the server sent no certificate");
-            chain[0].checkValidity();
-            String actual = fingerprint(chain[0]);
-            if (!MessageDigest.isEqual(actual.getBytes(), pin.getBytes())) {
-                throw new CertificateException("the server's certificate has SHA-256 fingerprint " + actual
-                        + ", not the pinned one");
+            int pinned = -1;
+            for (int i = 0; i < chain.length && pinned < 0; i++) {
+                if (MessageDigest.isEqual(fingerprint(chain[i]).getBytes(), pin.getBytes())) pinned = i;
+            }
+            if (pinned < 0) {
+                throw new CertificateException("the server's certificate has SHA-256 fingerprint " + fingerprint(chain[0])
+                        + " and none in its chain is the pinned one");
+            }
+            for (int i = 0; i <= pinned; i++) chain[i].checkValidity();
+            for (int i = 0; i < pinned; i++) {
+                try {
+                    chain[i].verify(chain[i + 1].getPublicKey());
+                } catch (GeneralSecurityException e) {
+                    throw new CertificateException("certificate " + i + " of the server's chain is not signed by the next one: "
+                            + e.getMessage(), e);
+                }
             }
         }
 

@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Replay a journaled backlog into a real server through a Hearth sink, and measure the
+server's raw ceiling in the same run (issue 3's benchmark).
+
+    bench/sink_replay.py influxdb [--readings 1000000]
+    bench/sink_replay.py mqtt     [--readings 1000000] [--qos 1]
+
+1. Fill: the built gateway (runtime/distribution/target/hearth, copied to a temp dir) runs the
+   load generator with no sink configured, so every reading stays in the journal.
+2. Replay: a server is started on 127.0.0.1, the sink's configuration is dropped into config/,
+   and the time until the server holds every reading is measured, with the gateway's CPU seconds
+   over that span and its peak RSS (VmHWM).
+3. Ceiling: the same readings, pre-built in the server's own format, are sent by a bare client
+   (curl for line protocol, mosquitto_pub for MQTT) and timed the same way.
+
+Standard library only; needs curl, influxd (Debian influxdb) or mosquitto/mosquitto_pub/_sub.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DIST = os.path.join(ROOT, "runtime", "distribution", "target", "hearth")
+EPOCH_START_MS = 1767225600000  # the load generator's default epoch_start_ms
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait(what, predicate, timeout, every=0.2):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+class Gateway:
+    def __init__(self, features, readings):
+        self.home = tempfile.mkdtemp(prefix="hearth-bench-")
+        shutil.copytree(DIST, self.home, dirs_exist_ok=True, ignore=shutil.ignore_patterns("data"))
+        self.port = free_port()
+        with open(os.path.join(self.home, "config", "gateway.properties"), "a") as f:
+            f.write(f"\nhearth.features={features}\nhttp.port={self.port}\nhearth.gateway.id=bench\nlog.level=warn\n")
+        self.config("dev.hearth.core.cfg", "max_mb = 2048\n")
+        self.ack = os.path.join(self.home, "data", "bench.ack")
+        self.config("dev.hearth.driver.loadgen-bench.cfg",
+                    f"device = bench\nrate_per_second = 0\nbatch_size = 1000\ncount = {readings}\nack_file = {self.ack}\n")
+        self.log = open(os.path.join(self.home, "gateway.log"), "w")
+        env = dict(os.environ, HEARTH_HOME=self.home)
+        self.proc = subprocess.Popen([os.path.join(self.home, "bin", "hearth"), "run"], cwd=self.home, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+
+    def config(self, name, text):
+        tmp = os.path.join(self.home, "config", "." + name + ".tmp")
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(self.home, "config", name))
+
+    def acked(self):
+        try:
+            with open(self.ack) as f:
+                return int(f.read().strip())
+        except (OSError, ValueError):
+            return 0
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss_mib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+        return -1
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+class Influx:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="influxd-bench-")
+        self.port = free_port()
+        conf = os.path.join(self.dir, "influxdb.conf")
+        with open(conf, "w") as f:
+            f.write(f"""reporting-disabled = true
+bind-address = "127.0.0.1:{free_port()}"
+[meta]
+  dir = "{self.dir}/meta"
+[data]
+  dir = "{self.dir}/data"
+  wal-dir = "{self.dir}/wal"
+  query-log-enabled = false
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:{self.port}"
+  log-enabled = false
+  max-body-size = 0
+[monitor]
+  store-enabled = false
+[continuous_queries]
+  enabled = false
+""")
+        self.proc = subprocess.Popen(["/usr/bin/influxd", "-config", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait("influxd", lambda: self._ping(), 60)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _ping(self):
+        try:
+            return urllib.request.urlopen(self.url("/ping"), timeout=1).status == 204
+        except OSError:
+            return False
+
+    def query(self, q, db=None):
+        params = {"q": q}
+        if db:
+            params["db"] = db
+        data = urllib.parse.urlencode(params).encode()
+        with urllib.request.urlopen(self.url("/query"), data=data, timeout=60) as r:
+            return json.load(r)
+
+    def count(self, db):
+        try:
+            res = self.query("SELECT count(seq) FROM load", db)["results"][0]
+            return res["series"][0]["values"][0][1] if "series" in res else 0
+        except (OSError, KeyError, IndexError):
+            return 0
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(30)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def line_protocol_files(n, directory, batch=5000):
+    """The readings the load generator makes, as line protocol (what the sink writes), in files of `batch` lines."""
+    files = []
+    for start in range(1, n + 1, batch):
+        path = os.path.join(directory, f"lp-{start:09d}.txt")
+        with open(path, "w") as f:
+            for seq in range(start, min(n, start + batch - 1) + 1):
+                f.write(f"load,bundle_version=0.1.0.SNAPSHOT,device=bench seq={seq}i,value={(seq % 1000) / 10} "
+                        f"{EPOCH_START_MS + seq}\n")
+        files.append(path)
+    return files
+
+
+def bench_influxdb(n):
+    influx = Influx()
+    gateway = Gateway("core,loadgen,influxdb", n)
+    try:
+        wait("the journal filled", lambda: gateway.acked() >= n, 1800, every=1)
+        influx.query("CREATE DATABASE bench")
+        influx.query("CREATE DATABASE raw")
+        cpu0, t0 = gateway.cpu_seconds(), time.time()
+        gateway.config("dev.hearth.sink.influxdb-bench.cfg",
+                       f"hearth.sink.id = influxdb-bench\nurl = http://127.0.0.1:{influx.port}\napi = v1\ndatabase = bench\n"
+                       "precision = ms\ngzip = true\nhearth.sink.batch.size = 5000\n")
+        wait("every reading in InfluxDB", lambda: influx.count("bench") >= n, 3600, every=0.5)
+        sink_secs, cpu = time.time() - t0, gateway.cpu_seconds() - cpu0
+        rss = gateway.peak_rss_mib()
+        gateway.stop()
+        with tempfile.TemporaryDirectory() as tmp:
+            files = line_protocol_files(n, tmp)
+            t1 = time.time()
+            for path in files:
+                subprocess.run(["curl", "-sf", "-XPOST", "--data-binary", "@" + path,
+                                influx.url("/write?db=raw&precision=ms")], check=True)
+            wait("every raw point", lambda: influx.count("raw") >= n, 600, every=0.2)
+            raw_secs = time.time() - t1
+        report("influxdb", n, sink_secs, raw_secs, cpu, rss)
+    finally:
+        if gateway.proc.poll() is None:
+            gateway.stop()
+        influx.stop()
+
+
+class Mosquitto:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="mosquitto-bench-")
+        self.port = free_port()
+        conf = os.path.join(self.dir, "mosquitto.conf")
+        with open(conf, "w") as f:
+            # Default queue settings (max_queued_messages 1000, max_inflight 20), loopback only.
+            f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+        self.proc = subprocess.Popen(["/usr/sbin/mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait("mosquitto", lambda: self._up(), 30)
+
+    def _up(self):
+        try:
+            socket.create_connection(("127.0.0.1", self.port), 0.5).close()
+            return True
+        except OSError:
+            return False
+
+    def counter(self, topic, n, qos):
+        """A bare subscriber that exits after n messages; started before the publisher."""
+        p = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.port), "-t", topic, "-q", str(qos),
+                              "-C", str(n)], stdout=subprocess.DEVNULL)
+        time.sleep(0.5)
+        return p
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(30)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def bench_mqtt(n, qos):
+    broker = Mosquitto()
+    gateway = Gateway("core,loadgen,mqtt", n)
+    try:
+        wait("the journal filled", lambda: gateway.acked() >= n, 1800, every=1)
+        sub = broker.counter("hearth/#", n, qos)
+        cpu0, t0 = gateway.cpu_seconds(), time.time()
+        gateway.config("dev.hearth.sink.mqtt-bench.cfg",
+                       f"hearth.sink.id = mqtt-bench\nhost = 127.0.0.1\nport = {broker.port}\nqos = {qos}\n"
+                       "hearth.sink.batch.size = 1000\n")
+        sub.wait(3600)
+        sink_secs, cpu = time.time() - t0, gateway.cpu_seconds() - cpu0
+        rss = gateway.peak_rss_mib()
+        gateway.stop()
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+            for seq in range(1, n + 1):
+                f.write(json.dumps({"id": "%032x" % seq, "device": "bench", "measurement": "load",
+                                    "time": "2026-01-01T00:00:00Z", "tags": {"bundle_version": "0.1.0.SNAPSHOT"},
+                                    "fields": {"seq": seq, "value": (seq % 1000) / 10}}) + "\n")
+            payloads = f.name
+        sub = broker.counter("raw/#", n, qos)
+        t1 = time.time()
+        with open(payloads) as f:
+            subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "raw/bench/load",
+                            "-q", str(qos), "-l"], stdin=f, check=True)
+        sub.wait(3600)
+        raw_secs = time.time() - t1
+        os.unlink(payloads)
+        report(f"mqtt qos{qos}", n, sink_secs, raw_secs, cpu, rss)
+    finally:
+        if gateway.proc.poll() is None:
+            gateway.stop()
+        broker.stop()
+
+
+def report(name, n, sink_secs, raw_secs, cpu, rss):
+    sink_rate, raw_rate = n / sink_secs, n / raw_secs
+    print(f"{name}: readings={n} sink={sink_rate:,.0f}/s ({sink_secs:.1f} s) raw={raw_rate:,.0f}/s ({raw_secs:.1f} s) "
+          f"ratio={sink_rate / raw_rate:.0%} gateway_cpu={cpu:.1f} s ({cpu / n * 1e6:.1f} µs/reading) peak_rss={rss} MiB",
+          flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sink", choices=["influxdb", "mqtt"])
+    ap.add_argument("--readings", type=int, default=1_000_000)
+    ap.add_argument("--qos", type=int, default=1)
+    args = ap.parse_args()
+    if not os.access(os.path.join(DIST, "bin", "hearth"), os.X_OK):
+        sys.exit("build the distribution first: ./hearth build")
+    if args.sink == "influxdb":
+        bench_influxdb(args.readings)
+    else:
+        bench_mqtt(args.readings, args.qos)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+package dev.hearth.sink.elasticsearch.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.hearth.api.Outcome;
+import dev.hearth.api.Reading;
+import jakarta.json.JsonObject;
+
+/** The OSGi-free parts on values: documents, index names, the template, item outcomes, chunks, settings. */
+class CodecTest {
+
+    private static JsonObject parse(byte[] json) {
+        return ReadingDocuments.JSON.createReader(new ByteArrayInputStream(json)).readObject();
+    }
+
+    @Test
+    void aReadingBecomesOneDocumentWithTypedFields() {
+        Reading r = Reading.of("pit-1", "temperature").tag("probe", "1").tag("unit", "C")
+                .field("celsius", 104.0).field("raw", 1040L).field("ok", true).field("note", "he said \"hi\"\n")
+                .at(Instant.parse("2026-03-04T05:06:07.123456789Z")).build();
+        String json = new String(ReadingDocuments.document(r), StandardCharsets.UTF_8);
+        assertEquals("{\"@timestamp\":\"2026-03-04T05:06:07.123456789Z\",\"device\":\"pit-1\",\"measurement\":\"temperature\","
+                + "\"tags\":{\"probe\":\"1\",\"unit\":\"C\"},"
+                + "\"fields\":{\"celsius\":104.0,\"note\":\"he said \\\"hi\\\"\\n\",\"ok\":true,\"raw\":1040}}", json);
+        JsonObject o = parse(json.getBytes(StandardCharsets.UTF_8));
+        assertEquals("he said \"hi\"\n", o.getJsonObject("fields").getString("note"));
+    }
+
+    @Test
+    void theDailyIndexIsTheReadingsUtcDate() {
+        assertEquals("hearth-2026.03.04", ReadingDocuments.dailyIndex("hearth", Instant.parse("2026-03-04T23:59:59.999Z")));
+        assertEquals("hearth-2026.03.05", ReadingDocuments.dailyIndex("hearth", Instant.parse("2026-03-05T00:00:00Z")));
+    }
+
+    @Test
+    void theTemplateIsValidJsonWithTheEpochSecondDateFormat() {
+        JsonObject daily = ReadingDocuments.JSON.createReader(new StringReader(IndexTemplate.json("bbq", false))).readObject();
+        assertEquals("bbq-*", daily.getJsonArray("index_patterns").getString(0));
+        assertTrue(!daily.containsKey("data_stream"));
+        JsonObject mappings = daily.getJsonObject("template").getJsonObject("mappings");
+        assertEquals("strict_date_optional_time||epoch_second",
+                mappings.getJsonObject("properties").getJsonObject("@timestamp").getString("format"));
+        assertEquals(5, mappings.getJsonArray("dynamic_templates").size());
+        JsonObject ds = ReadingDocuments.JSON.createReader(new StringReader(IndexTemplate.json("bbq", true))).readObject();
+        assertEquals("bbq", ds.getJsonArray("index_patterns").getString(0));
+        assertTrue(ds.containsKey("data_stream"));
+    }
+
+    @Test
+    void itemStatusesMapToOutcomes() {
+        assertEquals(Outcome.DELIVERED, ItemOutcomes.of(201, null, null, null));
+        assertEquals(Outcome.DELIVERED, ItemOutcomes.of(200, null, null, null));
+        assertEquals(Outcome.DELIVERED, ItemOutcomes.of(409, "version_conflict_engine_exception", "[x]: version conflict", null));
+        Outcome busy = ItemOutcomes.of(429, "es_rejected_execution_exception", "queue full", Duration.ofSeconds(3));
+        assertEquals(Outcome.Status.RETRY, busy.status());
+        assertEquals(Duration.ofSeconds(3), busy.retryAfter());
+        assertEquals(Outcome.Status.RETRY, ItemOutcomes.of(503, "unavailable_shards_exception", "primary shard is not active", null).status());
+        Outcome bad = ItemOutcomes.of(400, "document_parsing_exception", "failed to parse field [fields.x] of type [long]", null);
+        assertEquals(Outcome.Status.REJECTED, bad.status());
+        assertEquals("HTTP 400 document_parsing_exception: failed to parse field [fields.x] of type [long]", bad.reason());
+        assertEquals(Outcome.Status.REJECTED, ItemOutcomes.of(400, "mapper_parsing_exception", "x", null).status());
+        assertEquals(Outcome.Status.REJECTED, ItemOutcomes.of(400, "illegal_argument_exception", "x", null).status());
+        assertEquals(Outcome.Status.REJECTED, ItemOutcomes.of(404, "index_not_found_exception", "x", null).status());
+        assertEquals(Outcome.Status.RETRY, ItemOutcomes.of(400, "illegal_argument_exception", "pipeline with id [p] does not exist", null).status());
+    }
+
+    @Test
+    void retryAfterReadsSecondsAndDates() {
+        Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        assertEquals(Duration.ofSeconds(7), ItemOutcomes.retryAfter("7", clock));
+        assertEquals(Duration.ofSeconds(30), ItemOutcomes.retryAfter("Thu, 01 Jan 2026 00:00:30 GMT", clock));
+        assertNull(ItemOutcomes.retryAfter("soon", clock));
+        assertNull(ItemOutcomes.retryAfter(null, clock));
+    }
+
+    @Test
+    void chunksStayUnderTheLimitAndKeepOrder() {
+        List<List<Integer>> chunks = BulkChunks.split(List.of(4, 4, 4, 9, 1, 1), i -> i, 8);
+        assertEquals(List.of(List.of(4, 4), List.of(4), List.of(9), List.of(1, 1)), chunks);
+        assertEquals(List.of(), BulkChunks.split(List.<Integer>of(), i -> i, 8));
+    }
+
+    @Test
+    void settingsAreCheckedWithTheReason() {
+        SinkSettings s = Configs.settings("es-bbq", "http://127.0.0.1:9200", Map.of());
+        assertEquals("hearth", s.indexPrefix());
+        assertEquals(5 * SinkSettings.MIB, s.maxBulkBytes());
+        assertEquals(Duration.ofSeconds(30), s.timeout());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SinkSettings.from(Configs.elasticsearch(Map.of())))
+                .getMessage().contains("hearth.sink.id is required"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Configs.settings("x", "http://h:9200", Map.of("index__prefix", "Hearth"))).getMessage().contains("lower case"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Configs.settings("x", "http://h:9200", Map.of("username", "u", "api__key", "k"))).getMessage().contains("not both"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Configs.settings("x", "http://u:pw@h:9200", Map.of())).getMessage().contains("not in the URL"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Configs.settings("x", "http://h:9200", Map.of("tls__sha256", "00"))).getMessage().contains("http://"));
+        SinkSettings two = SinkSettings.from(Configs.elasticsearch(Map.of("hearth_sink_id", "x",
+                "urls", new String[] { "http://a:9200, http://b:9200" })));
+        assertEquals(2, two.urls().size());
+    }
+}

@@ -1,0 +1,29 @@
+package dev.hearth.sink.elasticsearch.internal;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+
+/** Configuration annotations for tests: the given keys (by method name), the annotation's defaults otherwise. */
+final class Configs {
+
+    private Configs() {
+    }
+
+    static ElasticsearchSinkConfig elasticsearch(Map<String, Object> values) {
+        return (ElasticsearchSinkConfig) Proxy.newProxyInstance(Configs.class.getClassLoader(),
+                new Class<?>[] { ElasticsearchSinkConfig.class }, (proxy, method, args) -> {
+                    if (values.containsKey(method.getName())) return values.get(method.getName());
+                    if (method.getDefaultValue() != null) return method.getDefaultValue();
+                    if (method.getName().equals("hearth_sink_id")) return "";
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** Settings for a sink {@code id} at {@code url} with the defaults and any overrides. */
+    static SinkSettings settings(String id, String url, Map<String, Object> overrides) {
+        java.util.HashMap<String, Object> v = new java.util.HashMap<>(overrides);
+        v.put("hearth_sink_id", id);
+        v.put("urls", new String[] { url });
+        return SinkSettings.from(elasticsearch(v));
+    }
+}

@@ -1,0 +1,172 @@
+package dev.hearth.sink.elasticsearch.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Elasticsearch from the integ-test zip (unpacked by Maven), run on 127.0.0.1 as user
+ * {@code nobody}: it refuses to run as root. Its configuration, data and logs live in a work
+ * directory owned by that user; the unpacked distribution is only read. A start that fails
+ * throws with the log's tail, so the tests fail rather than skip.
+ */
+final class ElasticsearchServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path home;
+    private final Path work;
+    private final int httpPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process process;
+
+    ElasticsearchServer(Path home, Path work) throws IOException {
+        if (!Files.isExecutable(home.resolve("bin/elasticsearch"))) {
+            throw new IllegalStateException("no Elasticsearch at " + home + " (mvn unpacks it in pre-integration-test)");
+        }
+        this.home = home;
+        this.work = work;
+        this.httpPort = freePort();
+        int transportPort = freePort();
+        Path config = work.resolve("config");
+        Files.createDirectories(config);
+        try (Stream<Path> files = Files.list(home.resolve("config"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, config.resolve(f.getFileName()));
+        }
+        Files.createDirectories(config.resolve("jvm.options.d"));
+        Files.writeString(config.resolve("elasticsearch.yml"), String.join("\n",
+                "cluster.name: hearth-test",
+                "network.host: 127.0.0.1",
+                "http.port: " + httpPort,
+                "transport.port: " + transportPort,
+                "discovery.type: single-node",
+                "xpack.security.enabled: false",
+                "cluster.routing.allocation.disk.threshold_enabled: false",
+                "path.data: " + work.resolve("data"),
+                "path.logs: " + work.resolve("logs"),
+                "action.destructive_requires_name: false", ""));
+        Files.createDirectories(work.resolve("data"));
+        Files.createDirectories(work.resolve("logs"));
+        run("chown", "-R", "nobody:nogroup", work.toString());
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    void start() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                home.resolve("bin/elasticsearch").toString());
+        Map<String, String> env = pb.environment();
+        env.put("ES_PATH_CONF", work.resolve("config").toString());
+        env.put("ES_JAVA_HOME", javaHome());
+        env.put("ES_JAVA_OPTS", "-Xms256m -Xmx256m");
+        env.remove("JAVA_HOME");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()));
+        process = pb.start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) throw new IllegalStateException("Elasticsearch exited with " + process.exitValue() + ":\n" + logTail());
+            try {
+                HttpResponse<String> r = get("/_cluster/health?wait_for_status=yellow&timeout=1s");
+                if (r.statusCode() == 200) return;
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        stop();
+        throw new IllegalStateException("Elasticsearch did not answer within " + START_TIMEOUT + ":\n" + logTail());
+    }
+
+    /** Stops it (SIGTERM to the CLI, which stops the server JVM it started) and waits. */
+    void stop() throws InterruptedException {
+        if (process == null) return;
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        for (ProcessHandle child : children) {
+            child.destroy();
+            child.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
+            if (child.isAlive()) child.destroyForcibly();
+        }
+        process = null;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(work.resolve("console.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    /** A JDK that runs Elasticsearch 9 (21 or newer): {@code es.java.home}, else the newest in /usr/lib/jvm. */
+    static String javaHome() throws IOException {
+        String configured = System.getProperty("es.java.home");
+        if (configured != null && !configured.isBlank()) return configured;
+        try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
+            return jdks.filter(p -> Files.isExecutable(p.resolve("bin/java")) && feature(p) >= 21)
+                    .max((a, b) -> Integer.compare(feature(a), feature(b)))
+                    .map(Path::toString)
+                    .orElseThrow(() -> new IllegalStateException("Elasticsearch needs a JDK 21+; none in /usr/lib/jvm (set -Des.java.home)"));
+        }
+    }
+
+    private static int feature(Path jdk) {
+        try {
+            for (String line : Files.readAllLines(jdk.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) return Integer.parseInt(line.replaceAll("JAVA_VERSION=\"?(\\d+).*", "$1"));
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not a JDK we can read
+        }
+        return 0;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void run(String... command) throws IOException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}
