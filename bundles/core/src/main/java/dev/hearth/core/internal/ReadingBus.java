@@ -174,9 +174,11 @@ public final class ReadingBus implements AutoCloseable {
             failure = e;
             if (Journal.isFull(e)) {
                 // The reserve gives the delete room to run on a full disk; it is put back afterwards.
-                boolean released = journal.releaseReserve();
+                journal.releaseReserve();
                 try {
-                    dropOldest(0.25, "the journal is full (" + (released ? "the disk is full" : "its bound is reached") + ")");
+                    boolean atBound = journal.overBound();
+                    dropOldest(0.25, "the journal is full (" + (atBound ? "its bound of " + (settings.maxBytes() >> 20)
+                            + " MiB is reached" : "the disk is full") + ")");
                     journal.commit(data, carriedMoves, carriedDeadLetters);
                     failure = null;
                 } catch (SQLException again) {
