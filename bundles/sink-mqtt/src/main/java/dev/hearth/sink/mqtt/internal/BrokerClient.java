@@ -151,7 +151,10 @@ final class BrokerClient {
     CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retain) {
         MqttQos q = MqttQos.fromCode(qos);
         if (v5 != null) {
-            return v5.publishWith().topic(topic).qos(q).retain(retain).payload(payload).send().thenApply(result -> {
+            // The user property tells a Hearth MQTT input on the same broker that this is our own output (loop safety).
+            return v5.publishWith().topic(topic).qos(q).retain(retain).payload(payload)
+                    .userProperties().add("hearth-gateway", settings.gateway()).applyUserProperties()
+                    .send().thenApply(result -> {
                 Optional<Throwable> error = result.getError();
                 if (error.isPresent()) throw new CompletionException(error.get());
                 return null;

@@ -1,0 +1,279 @@
+package dev.hearth.driver.mqtt.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.Provider;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManagerFactorySpi;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
+
+/**
+ * The subscribing connection, MQTT 5 or 3.1.1, through the HiveMQ client: a persistent session
+ * (clean start off, session expiry) so the broker queues for us while we are away; every incoming
+ * publish with <em>manual acknowledgement</em>, so nothing is acknowledged to the broker until
+ * {@link Incoming#acknowledge} is called. The client itself sends the PUBACKs/PUBRECs in the order
+ * MQTT requires, whatever order they are confirmed in, and drops a confirmation for a publish
+ * received on an earlier connection (the broker redelivers that one).
+ *
+ * <p>Reconnects by itself with exponential backoff; {@link #reconnectForRedelivery} drops the
+ * connection on purpose, so that the broker sends again what was not acknowledged.
+ *
+ * <p>Threads: the client's Netty event loop (one thread) and RxJava's computation threads deliver
+ * messages; the {@code onMessage} callback must not block.
+ */
+final class InputConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InputConnection.class);
+
+    /**
+     * Most unacknowledged QoS 1/2 messages the broker may send us at once (MQTT 5 receive maximum).
+     * Messages are held in memory until their batch commits; with the default 64 KiB payload limit
+     * this bounds them, and it is far above what a 50 ms batch needs.
+     */
+    static final int RECEIVE_MAXIMUM = 10_000;
+
+    /** One message; {@link #acknowledge} confirms it to the broker (QoS 0: does nothing). */
+    record Incoming(String topic, byte[] payload, int qos, boolean retained, Map<String, String> userProperties,
+            Runnable acknowledge) {
+    }
+
+    /** Hears about the connection; called on client threads, must not block. */
+    interface Listener {
+        void connected();
+
+        void disconnected(String problem);
+    }
+
+    private final MqttInputSettings settings;
+    private final Mqtt5AsyncClient v5;
+    private final Mqtt3AsyncClient v3;
+    private final Listener listener;
+    private final AtomicBoolean redeliveryWanted = new AtomicBoolean();
+    private volatile long redeliveryDelayMillis;
+    private volatile boolean closed;
+    private volatile CompletableFuture<?> subscribed = new CompletableFuture<>();
+
+    InputConnection(MqttInputSettings settings, Consumer<Incoming> onMessage, Listener listener) {
+        this.settings = settings;
+        this.listener = listener;
+        MqttClientBuilder builder = MqttClient.builder()
+                .identifier(settings.clientId())
+                .serverHost(settings.host())
+                .serverPort(settings.port())
+                // one event loop thread is plenty for a gateway, and a Pi has few cores
+                .executorConfig().nettyThreads(1).applyExecutorConfig()
+                .automaticReconnect().initialDelay(1, TimeUnit.SECONDS)
+                .maxDelay(settings.reconnectMax().toMillis(), TimeUnit.MILLISECONDS).applyAutomaticReconnect()
+                .addConnectedListener(context -> onConnected())
+                .addDisconnectedListener(this::disconnected);
+        if (settings.trust() != null) {
+            var ssl = builder.sslConfig().trustManagerFactory(trustManagerFactory(settings.trust().trustManager()));
+            // a pinned certificate is the whole trust decision (TlsTrust): its name need not match the host
+            if (settings.trust().isPinned()) ssl = ssl.hostnameVerifier((hostname, session) -> true);
+            builder = ssl.applySslConfig();
+        }
+        byte[] password = settings.password().isPresent() ? settings.password().reveal().getBytes(StandardCharsets.UTF_8) : null;
+        if (settings.version() == 5) {
+            Mqtt5ClientBuilder b = builder.useMqttVersion5();
+            if (!settings.username().isEmpty() && password != null) {
+                b = b.simpleAuth().username(settings.username()).password(password).applySimpleAuth();
+            } else if (!settings.username().isEmpty()) {
+                b = b.simpleAuth().username(settings.username()).applySimpleAuth();
+            } else if (password != null) {
+                b = b.simpleAuth().password(password).applySimpleAuth(); // MQTT 5 allows a password alone
+            }
+            v5 = b.buildAsync();
+            v3 = null;
+            // ALL, not SUBSCRIBED: a resumed session delivers queued messages before this client has re-subscribed
+            v5.publishes(MqttGlobalPublishFilter.ALL, p -> onMessage.accept(incoming(p)), true);
+        } else {
+            var b = builder.useMqttVersion3();
+            if (!settings.username().isEmpty()) {
+                var auth = b.simpleAuth().username(settings.username());
+                if (password != null) auth = auth.password(password);
+                b = auth.applySimpleAuth();
+            }
+            v3 = b.buildAsync();
+            v5 = null;
+            v3.publishes(MqttGlobalPublishFilter.ALL, p -> onMessage.accept(incoming(p)), true);
+        }
+    }
+
+    private static Incoming incoming(Mqtt5Publish p) {
+        List<? extends Mqtt5UserProperty> props = p.getUserProperties().asList();
+        Map<String, String> userProperties = props.isEmpty() ? Map.of() : new HashMap<>();
+        for (Mqtt5UserProperty u : props) userProperties.put(u.getName().toString(), u.getValue().toString());
+        return new Incoming(p.getTopic().toString(), p.getPayloadAsBytes(), p.getQos().getCode(), p.isRetain(),
+                userProperties, p::acknowledge);
+    }
+
+    private static Incoming incoming(Mqtt3Publish p) {
+        return new Incoming(p.getTopic().toString(), p.getPayloadAsBytes(), p.getQos().getCode(), p.isRetain(), Map.of(),
+                p::acknowledge);
+    }
+
+    /** Starts connecting and subscribes; returns at once. Failures are retried by the client. */
+    void start() {
+        MqttQos qos = MqttQos.fromCode(settings.qos());
+        CompletableFuture<?> connect;
+        CompletableFuture<?> subscribe;
+        if (v5 != null) {
+            connect = v5.connectWith().cleanStart(settings.cleanStart()).sessionExpiryInterval(settings.sessionExpirySeconds())
+                    .restrictions().receiveMaximum(RECEIVE_MAXIMUM).applyRestrictions().send();
+            List<Mqtt5Subscription> subs = settings.topics().stream()
+                    .map(t -> Mqtt5Subscription.builder().topicFilter(t.filter()).qos(qos).build()).toList();
+            subscribe = v5.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subs).build());
+        } else {
+            connect = v3.connectWith().cleanSession(settings.cleanStart()).send();
+            List<Mqtt3Subscription> subs = settings.topics().stream()
+                    .map(t -> Mqtt3Subscription.builder().topicFilter(t.filter()).qos(qos).build()).toList();
+            subscribe = v3.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subs).build());
+        }
+        connect.whenComplete((ack, error) -> {
+            if (error != null) LOG.debug("mqtt input {}: first connect failed, reconnecting in the background", settings.instance());
+        });
+        subscribed = subscribe;
+        subscribe.whenComplete((ack, error) -> {
+            if (error != null) {
+                LOG.warn("mqtt input {}: subscribing to {} failed: {}", settings.instance(), settings.topics(), error.toString());
+            } else {
+                LOG.info("mqtt input {}: subscribed to {} at QoS {}", settings.instance(), settings.topics(), settings.qos());
+            }
+        });
+    }
+
+    /** Completes when the broker has acknowledged the subscriptions of {@link #start}. */
+    CompletableFuture<?> subscribed() {
+        return subscribed;
+    }
+
+    boolean connected() {
+        return v5 != null ? v5.getState().isConnected() : v3.getState().isConnected();
+    }
+
+    /**
+     * Drops the connection and reconnects after {@code delay}, keeping the session: the broker then
+     * redelivers every QoS 1/2 message not yet acknowledged. Used when readings could not be
+     * committed. A request while one is pending is ignored.
+     */
+    void reconnectForRedelivery(Duration delay) {
+        if (closed || !connected() || !redeliveryWanted.compareAndSet(false, true)) return;
+        redeliveryDelayMillis = delay.toMillis();
+        (v5 != null ? v5.disconnect() : v3.disconnect()).whenComplete((ok, error) -> {
+            if (error != null) LOG.debug("mqtt input {}: disconnect for redelivery: {}", settings.instance(), error.toString());
+        });
+    }
+
+    /** Disconnects (the session stays on the broker) and stops reconnecting; waits at most about 2 s. */
+    void close() {
+        closed = true;
+        try {
+            (v5 != null ? v5.disconnect() : v3.disconnect()).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // not connected (then the disconnect also ends reconnecting) or the broker is slow: nothing to keep
+            LOG.debug("mqtt input {}: disconnect: {}", settings.instance(), e.toString());
+        }
+    }
+
+    private void onConnected() {
+        LOG.info("mqtt input {}: connected to {} as {} (MQTT {})", settings.instance(), settings.broker(), settings.clientId(),
+                settings.version() == 5 ? "5" : "3.1.1");
+        listener.connected();
+    }
+
+    private void disconnected(MqttClientDisconnectedContext context) {
+        if (closed) {
+            context.getReconnector().reconnect(false);
+            return;
+        }
+        if (context.getSource() == MqttDisconnectSource.USER) {
+            if (redeliveryWanted.getAndSet(false)) {
+                context.getReconnector().reconnect(true).delay(redeliveryDelayMillis, TimeUnit.MILLISECONDS);
+                listener.disconnected("reconnecting in " + redeliveryDelayMillis + " ms for the broker to redeliver "
+                        + "messages whose readings were not committed");
+            }
+            return;
+        }
+        listener.disconnected(settings.password().mask(describe(context.getCause())));
+    }
+
+    /** The cause of a lost or refused connection, in words; authentication failures say so by name. */
+    String describe(Throwable cause) {
+        if (cause instanceof Mqtt5ConnAckException e) {
+            return "broker " + settings.broker() + " refused the connection: " + e.getMqttMessage().getReasonCode();
+        }
+        if (cause instanceof Mqtt3ConnAckException e) {
+            return "broker " + settings.broker() + " refused the connection: " + e.getMqttMessage().getReturnCode();
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) return "TLS with broker " + settings.broker() + " failed: " + rootMessage(t);
+        }
+        return "broker " + settings.broker() + " unreachable: " + rootMessage(cause);
+    }
+
+    private static String rootMessage(Throwable t) {
+        if (t == null) return "connection lost";
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+    }
+
+    /**
+     * A factory that hands out exactly {@code manager}: the client (Netty) wants a factory, and
+     * wrapping keeps {@link dev.hearth.support.net.TlsTrust} the one place trust is decided.
+     */
+    static TrustManagerFactory trustManagerFactory(TrustManager manager) {
+        TrustManagerFactorySpi spi = new TrustManagerFactorySpi() {
+            @Override
+            protected void engineInit(KeyStore ks) {
+            }
+
+            @Override
+            protected void engineInit(ManagerFactoryParameters spec) {
+            }
+
+            @Override
+            protected TrustManager[] engineGetTrustManagers() {
+                return new TrustManager[] { manager };
+            }
+        };
+        return new TrustManagerFactory(spi, new Provider("HearthTlsTrust", "1.0", "TlsTrust as a factory") {
+            private static final long serialVersionUID = 1L;
+        }, "HearthTlsTrust") {
+        };
+    }
+}

@@ -1,0 +1,186 @@
+package dev.hearth.driver.mqtt.internal;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+
+import dev.hearth.api.Reading;
+
+/** The JSON rules both mappers share: strict parsing, typed numbers, flattening, timestamps, device names. No OSGi. */
+final class JsonValues {
+
+    /** Nested objects deeper than this are not flattened (a deep tree is not a sensor value). */
+    static final int MAX_DEPTH = 3;
+
+    private JsonValues() {
+    }
+
+    /** A payload that is not strict UTF-8 JSON. */
+    static final class NotJson extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotJson(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A timestamp that is none of the accepted forms. */
+    static final class BadTime extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadTime(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Parses strictly: invalid UTF-8, trailing garbage, single quotes, unquoted names, NaN and
+     * bare words (Gson's lenient mode would read {@code online} as a string) are all refused.
+     */
+    static JsonElement parse(byte[] payload) throws NotJson {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
+        } catch (CharacterCodingException e) {
+            throw new NotJson("not UTF-8");
+        }
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            JsonElement element = JsonParser.parseReader(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) throw new NotJson("text after the JSON value");
+            return element;
+        } catch (JsonParseException | IOException | IllegalStateException e) {
+            throw new NotJson(describe(e));
+        }
+    }
+
+    /** Gson's message without its class names and advice: "malformed JSON at line 1 column 7". */
+    private static String describe(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int see = m.indexOf("\nSee ");
+        if (see > 0) m = m.substring(0, see);
+        int at = m.indexOf(" at line ");
+        if (at < 0) return "malformed JSON: " + abbreviate(m, 120);
+        int path = m.indexOf(" path ", at);
+        return "malformed JSON" + m.substring(at, path > 0 ? path : m.length());
+    }
+
+    /**
+     * A JSON number as the field type it reads as: an integer literal is a {@link Long}, anything
+     * with a fraction or exponent a {@link Double} (so {@code 3000} stays integral and {@code 21.0}
+     * stays a double, and the type of a field does not change with its value's digits). An integer
+     * beyond the long range becomes a double; a number beyond the double range is {@code null}.
+     */
+    static Object number(JsonPrimitive p) {
+        String literal = p.getAsString();
+        boolean integral = literal.indexOf('.') < 0 && literal.indexOf('e') < 0 && literal.indexOf('E') < 0;
+        if (integral) {
+            try {
+                return Long.parseLong(literal);
+            } catch (NumberFormatException tooBig) {
+                // falls through to a double
+            }
+        }
+        double d = new BigDecimal(literal).doubleValue();
+        return Double.isFinite(d) ? d : null;
+    }
+
+    /**
+     * Calls {@code sink} with every primitive under {@code object}, nested objects flattened with
+     * {@code _} ({@code {"color":{"x":0.3}}} gives {@code color_x}) down to {@link #MAX_DEPTH}
+     * levels. Arrays and nulls are skipped: an array has no single value to record.
+     */
+    static void flatten(JsonObject object, BiConsumer<String, JsonPrimitive> sink) {
+        flatten(object, "", 1, sink);
+    }
+
+    private static void flatten(JsonObject object, String prefix, int depth, BiConsumer<String, JsonPrimitive> sink) {
+        for (Map.Entry<String, JsonElement> e : object.entrySet()) {
+            String name = prefix + e.getKey();
+            JsonElement v = e.getValue();
+            if (v.isJsonPrimitive()) sink.accept(name, v.getAsJsonPrimitive());
+            else if (v.isJsonObject() && depth < MAX_DEPTH) flatten(v.getAsJsonObject(), name + "_", depth + 1, sink);
+        }
+    }
+
+    /**
+     * A timestamp from a JSON value. A number (or a string of digits) is an epoch time whose unit
+     * follows from its magnitude: below 10^11 seconds (fractions kept; 10^11 s is the year 5138),
+     * below 10^14 milliseconds (10^11 ms is March 1973, so no real clock is mistaken), below 10^17
+     * microseconds, else nanoseconds. A string is ISO-8601 with a zone: {@code 2026-01-01T12:00:00Z}
+     * or {@code …+01:00}; a local time without an offset is refused, since guessing a zone would
+     * shift readings by hours.
+     */
+    static Instant time(JsonElement value) throws BadTime {
+        if (value == null || value.isJsonNull()) throw new BadTime("null");
+        if (!value.isJsonPrimitive() || value.getAsJsonPrimitive().isBoolean()) throw new BadTime("not a number or string: " + value);
+        JsonPrimitive p = value.getAsJsonPrimitive();
+        String text = p.getAsString().trim();
+        if (p.isNumber() || text.matches("-?\\d+(\\.\\d+)?")) return epoch(new BigDecimal(text));
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new BadTime("'" + abbreviate(text, 40) + "' is not epoch s/ms or ISO-8601 with an offset");
+        }
+    }
+
+    static Instant epoch(BigDecimal v) throws BadTime {
+        BigDecimal abs = v.abs();
+        BigDecimal nanos;
+        if (abs.compareTo(BigDecimal.valueOf(100_000_000_000L)) < 0) nanos = v.movePointRight(9);
+        else if (abs.compareTo(BigDecimal.valueOf(100_000_000_000_000L)) < 0) nanos = v.movePointRight(6);
+        else if (abs.compareTo(BigDecimal.valueOf(100_000_000_000_000_000L)) < 0) nanos = v.movePointRight(3);
+        else nanos = v;
+        try {
+            // Instant takes a negative nanosecond adjustment, so truncating division is fine before 1970 too
+            BigInteger[] split = nanos.toBigInteger().divideAndRemainder(BigInteger.valueOf(1_000_000_000L));
+            return Instant.ofEpochSecond(split[0].longValueExact(), split[1].longValueExact());
+        } catch (ArithmeticException | DateTimeException e) {
+            throw new BadTime(v.toPlainString() + " is out of range");
+        }
+    }
+
+    /**
+     * A device id from a name such as a Zigbee2MQTT friendly name or a topic level: every character
+     * other than letters, digits, {@code . _ -} becomes {@code _} ({@code Living room/Plug} →
+     * {@code Living_room_Plug}), so ids are safe in topics, file names and Prometheus labels.
+     * {@code null} if nothing is left.
+     */
+    static String deviceId(String name) {
+        if (name == null) return null;
+        String trimmed = name.strip();
+        if (trimmed.isEmpty()) return null;
+        StringBuilder s = new StringBuilder(trimmed.length());
+        for (int i = 0; i < trimmed.length() && s.length() < Reading.MAX_NAME_LENGTH; i++) {
+            char c = trimmed.charAt(i);
+            boolean safe = c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-');
+            s.append(safe ? c : '_');
+        }
+        return s.toString();
+    }
+
+    static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
+    }
+}
