@@ -50,7 +50,7 @@ def wait(what, predicate, timeout, every=0.2):
 
 
 class Gateway:
-    def __init__(self, features, readings):
+    def __init__(self, features, readings, loadgen=True):
         self.home = tempfile.mkdtemp(prefix="hearth-bench-")
         shutil.copytree(DIST, self.home, dirs_exist_ok=True, ignore=shutil.ignore_patterns("data"))
         self.port = free_port()
@@ -58,8 +58,9 @@ class Gateway:
             f.write(f"\nhearth.features={features}\nhttp.port={self.port}\nhearth.gateway.id=bench\nlog.level=warn\n")
         self.config("dev.hearth.core.cfg", "max_mb = 2048\n")
         self.ack = os.path.join(self.home, "data", "bench.ack")
-        self.config("dev.hearth.driver.loadgen-bench.cfg",
-                    f"device = bench\nrate_per_second = 0\nbatch_size = 1000\ncount = {readings}\nack_file = {self.ack}\n")
+        if loadgen:
+            self.config("dev.hearth.driver.loadgen-bench.cfg",
+                        f"device = bench\nrate_per_second = 0\nbatch_size = 1000\ncount = {readings}\nack_file = {self.ack}\n")
         self.log = open(os.path.join(self.home, "gateway.log"), "w")
         env = dict(os.environ, HEARTH_HOME=self.home)
         self.proc = subprocess.Popen([os.path.join(self.home, "bin", "hearth"), "run"], cwd=self.home, env=env,
@@ -77,6 +78,11 @@ class Gateway:
                 return int(f.read().strip())
         except (OSError, ValueError):
             return 0
+
+    def device_online(self, device):
+        out = subprocess.run([os.path.join(self.home, "bin", "hearth"), "shell", "hearth:devices"], capture_output=True,
+                             text=True, env=dict(os.environ, HEARTH_HOME=self.home)).stdout
+        return any(line.startswith(device + " ") and " online " in line for line in out.splitlines())
 
     def cpu_seconds(self):
         with open(f"/proc/{self.proc.pid}/stat") as f:
@@ -143,9 +149,9 @@ bind-address = "127.0.0.1:{free_port()}"
         with urllib.request.urlopen(self.url("/query"), data=data, timeout=60) as r:
             return json.load(r)
 
-    def count(self, db):
+    def count(self, db, measurement="load"):
         try:
-            res = self.query("SELECT count(seq) FROM load", db)["results"][0]
+            res = self.query(f"SELECT count(seq) FROM {measurement}", db)["results"][0]
             return res["series"][0]["values"][0][1] if "series" in res else 0
         except (OSError, KeyError, IndexError):
             return 0

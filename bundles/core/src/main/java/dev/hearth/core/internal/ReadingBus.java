@@ -62,6 +62,12 @@ public final class ReadingBus implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final Instant startedAt = Instant.now();
     private final Thread committer;
+    /** One thread that reads ahead for every sink worker (journal read and decoding overlap delivery). */
+    private final java.util.concurrent.ExecutorService prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hearth-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean running = true;
     /** Cursor moves and dead letters whose commit failed, carried to the next attempt. */
     private final Map<String, Long> carriedMoves = new HashMap<>();
@@ -269,7 +275,7 @@ public final class ReadingBus implements AutoCloseable {
         SinkWorker w = new SinkWorker(id, sink, filterText, filter, batchSize, journal, start, settings, c, p -> {
             reported.merge(p.sink(), p.cursor(), Math::max);
             progress.add(p);
-        });
+        }, prefetcher);
         workers.put(id, w);
         w.start();
     }
@@ -342,6 +348,12 @@ public final class ReadingBus implements AutoCloseable {
         running = false; // the committer sees this within a second, commits what is queued, and ends
         try {
             committer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        prefetcher.shutdownNow();
+        try {
+            prefetcher.awaitTermination(5, TimeUnit.SECONDS); // a read in progress must end before its connection closes
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,9 +68,12 @@ final class SinkWorker {
     private volatile long cursor;
     private long fetched;
     private final Thread thread;
+    /** Reads ahead for this worker; shared by the bus's workers, or {@code null} to read in line. */
+    private final Executor prefetcher;
 
     SinkWorker(String id, ReadingSink sink, String filterText, Predicate<Reading> filter, int batchSize, Journal journal,
-            long startCursor, BusSettings settings, SinkCounters counters, ProgressListener listener) {
+            long startCursor, BusSettings settings, SinkCounters counters, ProgressListener listener, Executor prefetcher) {
+        this.prefetcher = prefetcher;
         this.id = id;
         this.sink = sink;
         this.filterText = filterText == null ? "" : filterText;
@@ -131,9 +137,26 @@ final class SinkWorker {
         LOG.info("sink {} starts after journal sequence {}", id, cursor);
         while (running) {
             try {
-                if (pending.isEmpty() && !fetch()) {
-                    await(1_000);
-                    continue;
+                if (pending.isEmpty()) {
+                    Fetched f = takePrefetched();
+                    if (f == null || f.isEmpty()) f = read(fetched);
+                    if (f.isEmpty()) {
+                        await(1_000);
+                        continue;
+                    }
+                    consume(f);
+                }
+                // Read and decode the next batch while the sink delivers this one: a store's round
+                // trip and the journal read then overlap instead of adding up.
+                if (prefetched == null && prefetcher != null) {
+                    long after = fetched;
+                    prefetched = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return read(after);
+                        } catch (SQLException e) {
+                            throw new CompletionException(e);
+                        }
+                    }, prefetcher);
                 }
                 deliverOnce();
             } catch (SQLException e) {
@@ -150,10 +173,32 @@ final class SinkWorker {
         LOG.info("sink {} stopped at journal sequence {}", id, cursor);
     }
 
-    /** Reads the next readings after the last fetched one; false if there were none. */
-    private boolean fetch() throws SQLException {
-        List<Journal.Row> rows = journal.read(fetched, batchSize);
-        if (rows.isEmpty()) return false;
+    /** Readings read after some sequence: the ones for this sink, the damaged ones, and the last sequence read. */
+    private record Fetched(List<Pending> readings, List<Journal.DeadLetterRow> damaged, long lastSeq) {
+        boolean isEmpty() {
+            return lastSeq < 0;
+        }
+    }
+
+    private CompletableFuture<Fetched> prefetched;
+
+    private Fetched takePrefetched() throws SQLException {
+        CompletableFuture<Fetched> f = prefetched;
+        prefetched = null;
+        if (f == null) return null;
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) throw sql;
+            throw e;
+        }
+    }
+
+    /** Reads and decodes the readings after {@code after}; touches no worker state, so it may run on another thread. */
+    private Fetched read(long after) throws SQLException {
+        List<Journal.Row> rows = journal.read(after, batchSize);
+        if (rows.isEmpty()) return new Fetched(List.of(), List.of(), -1);
+        List<Pending> readings = new ArrayList<>(rows.size());
         List<Journal.DeadLetterRow> damaged = new ArrayList<>();
         for (Journal.Row row : rows) {
             Reading r;
@@ -164,12 +209,18 @@ final class SinkWorker {
                         System.currentTimeMillis()));
                 continue;
             }
-            if (filter.test(r)) pending.add(new Pending(row.seq(), row.data(), r));
+            if (filter.test(r)) readings.add(new Pending(row.seq(), row.data(), r));
         }
-        fetched = rows.get(rows.size() - 1).seq();
-        if (!damaged.isEmpty()) counters.deadLetters.addAndGet(damaged.size());
-        report(damaged);
-        return true;
+        return new Fetched(readings, damaged, rows.get(rows.size() - 1).seq());
+    }
+
+    private void consume(Fetched f) {
+        for (Pending p : f.readings()) {
+            if (p.seq() > fetched) pending.add(p);
+        }
+        fetched = Math.max(fetched, f.lastSeq());
+        if (!f.damaged().isEmpty()) counters.deadLetters.addAndGet(f.damaged().size());
+        report(f.damaged());
     }
 
     private void deliverOnce() {

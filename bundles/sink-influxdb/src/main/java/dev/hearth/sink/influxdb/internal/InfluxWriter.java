@@ -174,7 +174,13 @@ final class InfluxWriter {
         byte[] plain = text.toString().getBytes(StandardCharsets.UTF_8);
         if (!settings.gzip()) return plain;
         ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 6 + 64);
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out, 8192)) {
+        // Fastest compression: line protocol still shrinks ~5x, for a third of the CPU of the default level,
+        // which matters on a Pi that shares its cores with everything else.
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out, 8192) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
             gzip.write(plain);
         } catch (IOException e) {
             throw new IllegalStateException("gzip into memory failed", e); // a ByteArrayOutputStream does not fail

@@ -140,24 +140,32 @@ final class LineProtocol {
         } else if (value instanceof Boolean b) {
             line.append(b.booleanValue());
         } else {
-            String s = (String) value;
             line.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == '"' || c == '\\') line.append('\\');
-                line.append(c);
-            }
+            escape(line, (String) value, "\"\\");
             line.append('"');
         }
     }
 
     /** Backslash-escapes each character of {@code special} in {@code text}. */
     private static void escape(StringBuilder out, String text, String special) {
-        for (int i = 0; i < text.length(); i++) {
+        int first = firstOf(text, special);
+        if (first < 0) {
+            out.append(text); // the common case, a plain name: one copy instead of a char at a time
+            return;
+        }
+        out.append(text, 0, first);
+        for (int i = first; i < text.length(); i++) {
             char c = text.charAt(i);
             if (special.indexOf(c) >= 0) out.append('\\');
             out.append(c);
         }
+    }
+
+    private static int firstOf(String text, String special) {
+        for (int i = 0; i < text.length(); i++) {
+            if (special.indexOf(text.charAt(i)) >= 0) return i;
+        }
+        return -1;
     }
 
     /** Why {@code text} cannot be written unambiguously, or {@code null} if it can. */

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Issue 7's benchmark: 100,000 JSON messages from 100 devices, published as fast as one client
+can to Mosquitto (default settings), moved by Hearth's MQTT input into InfluxDB 1.x through the
+InfluxDB sink. In the same run a bare subscriber (mosquitto_sub) counts the same messages: the
+ceiling.
+
+    bench/mqtt_input.py [--messages 100000] [--qos 1]
+
+Reports points/s from the first publish to the last point visible in InfluxDB, loss, the
+gateway's CPU time per point and its peak RSS; and the bare subscriber's messages/s.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sink_replay import DIST, Gateway, Influx, Mosquitto, wait  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--messages", type=int, default=100_000)
+    ap.add_argument("--devices", type=int, default=100)
+    ap.add_argument("--qos", type=int, default=1)
+    args = ap.parse_args()
+    n, qos = args.messages, args.qos
+    if not os.access(os.path.join(DIST, "bin", "hearth"), os.X_OK):
+        sys.exit("build the distribution first: ./hearth build")
+    broker, influx = Mosquitto(), Influx()
+    influx.query("CREATE DATABASE bench")
+    gateway = Gateway("core,mqtt-input,influxdb", 0, loadgen=False)
+    try:
+        gateway.config("dev.hearth.sink.influxdb-bench.cfg",
+                       f"hearth.sink.id = influxdb-bench\nurl = http://127.0.0.1:{influx.port}\napi = v1\ndatabase = bench\n"
+                       "precision = ms\nhearth.sink.batch.size = 5000\n")
+        gateway.config("dev.hearth.driver.mqtt-bench.cfg",
+                       f"host = 127.0.0.1\nport = {broker.port}\nclient_id = hearth-bench\nmode = json\ntopics = bench/#\n"
+                       f"json_measurement = bench\njson_device_field = device\njson_time_field = ts\nqos = {qos}\n"
+                       "clean_start = true\n")
+        wait("the MQTT input connected", lambda: gateway.device_online("mqtt-bench"), 120, every=0.5)
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+            for i in range(n):
+                f.write(json.dumps({"device": f"esp-{i % args.devices:03d}", "seq": i, "temperature": 20 + (i % 100) / 10,
+                                    "humidity": 50.5, "ts": 1767225600000 + i}) + "\n")
+            payloads = f.name
+        bare = broker.counter("bench/#", n, qos)
+        cpu0, t0 = gateway.cpu_seconds(), time.time()
+        with open(payloads) as f:
+            subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "bench/all", "-q", str(qos), "-l"],
+                           stdin=f, check=True)
+        published = time.time() - t0
+        try:
+            bare.wait(600)
+            bare_secs = time.time() - t0
+        except subprocess.TimeoutExpired:
+            bare.kill()
+            bare_secs = float("nan")
+        last, stable_since = -1, time.time()
+        while time.time() - stable_since < 10:  # done when the count stops moving for 10 s (or reaches n)
+            c = influx.count("bench", measurement="bench")
+            if c != last:
+                last, stable_since, t_last = c, time.time(), time.time()
+            if c >= n:
+                break
+            time.sleep(0.2)
+        secs = t_last - t0
+        cpu = gateway.cpu_seconds() - cpu0
+        rss = gateway.peak_rss_mib()
+        print(f"mqtt-input qos{qos}: messages={n} published_in={published:.1f} s points={last} loss={n - last} "
+              f"hearth={last / secs:,.0f} points/s ({secs:.1f} s) bare_subscriber={n / bare_secs:,.0f} msg/s ({bare_secs:.1f} s) "
+              f"ratio={(last / secs) / (n / bare_secs):.0%} gateway_cpu={cpu:.1f} s ({cpu / max(last, 1) * 1e6:.1f} µs/point) "
+              f"peak_rss={rss} MiB", flush=True)
+        os.unlink(payloads)
+    finally:
+        gateway.stop()
+        influx.stop()
+        broker.stop()
+
+
+if __name__ == "__main__":
+    main()
