@@ -205,6 +205,32 @@ def bench_influxdb(n):
         influx.stop()
 
 
+class Counter:
+    """mosquitto_sub counting lines; done at n messages or after a quiet spell. .last is when the last one came."""
+
+    def __init__(self, command, idle_seconds):
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.received, self.last, self.idle = 0, time.time(), idle_seconds
+        import threading
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+        time.sleep(0.5)
+
+    def _read(self):
+        for _ in self.proc.stdout:
+            self.received += 1
+            self.last = time.time()
+
+    def wait(self, timeout=3600):
+        end = time.time() + timeout
+        while self.proc.poll() is None and time.time() < end and time.time() - self.last < self.idle:
+            time.sleep(0.1)
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.thread.join(5)
+        return self.received
+
+
 class Mosquitto:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="mosquitto-bench-")
@@ -223,12 +249,12 @@ class Mosquitto:
         except OSError:
             return False
 
-    def counter(self, topic, n, qos):
-        """A bare subscriber that exits after n messages; started before the publisher."""
-        p = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.port), "-t", topic, "-q", str(qos),
-                              "-C", str(n)], stdout=subprocess.DEVNULL)
-        time.sleep(0.5)
-        return p
+    def counter(self, topic, n, qos, idle_seconds=15):
+        """A bare subscriber, started before the publisher, that counts messages: it stops after n of
+        them, or when none came for idle_seconds (Mosquitto's default queue of 1000 drops messages
+        for a subscriber that falls behind). Returns a Counter: .wait() then .received."""
+        return Counter(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.port), "-t", topic, "-q", str(qos),
+                        "-C", str(n)], idle_seconds)
 
     def stop(self):
         self.proc.terminate()
@@ -246,9 +272,10 @@ def bench_mqtt(n, qos):
         gateway.config("dev.hearth.sink.mqtt-bench.cfg",
                        f"hearth.sink.id = mqtt-bench\nhost = 127.0.0.1\nport = {broker.port}\nqos = {qos}\n"
                        "hearth.sink.batch.size = 1000\n")
-        sub.wait(3600)
-        sink_secs, cpu = time.time() - t0, gateway.cpu_seconds() - cpu0
+        got = sub.wait(3600)
+        sink_secs, cpu = sub.last - t0, gateway.cpu_seconds() - cpu0
         rss = gateway.peak_rss_mib()
+        print(f"mqtt qos{qos} sink: {got} of {n} received by a bare subscriber in {sink_secs:.1f} s", flush=True)
         gateway.stop()
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
             for seq in range(1, n + 1):
@@ -261,21 +288,24 @@ def bench_mqtt(n, qos):
         with open(payloads) as f:
             subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "raw/bench/load",
                             "-q", str(qos), "-l"], stdin=f, check=True)
-        sub.wait(3600)
-        raw_secs = time.time() - t1
+        raw_got = sub.wait(3600)
+        raw_secs = sub.last - t1
         os.unlink(payloads)
-        report(f"mqtt qos{qos}", n, sink_secs, raw_secs, cpu, rss)
+        print(f"mqtt qos{qos} raw: mosquitto_pub → {raw_got} of {n} received by a bare subscriber in {raw_secs:.1f} s", flush=True)
+        report(f"mqtt qos{qos}", n, sink_secs, raw_secs, cpu, rss, got, raw_got)
     finally:
         if gateway.proc.poll() is None:
             gateway.stop()
         broker.stop()
 
 
-def report(name, n, sink_secs, raw_secs, cpu, rss):
-    sink_rate, raw_rate = n / sink_secs, n / raw_secs
-    print(f"{name}: readings={n} sink={sink_rate:,.0f}/s ({sink_secs:.1f} s) raw={raw_rate:,.0f}/s ({raw_secs:.1f} s) "
-          f"ratio={sink_rate / raw_rate:.0%} gateway_cpu={cpu:.1f} s ({cpu / n * 1e6:.1f} µs/reading) peak_rss={rss} MiB",
-          flush=True)
+def report(name, n, sink_secs, raw_secs, cpu, rss, sink_got=None, raw_got=None):
+    sink_got = n if sink_got is None else sink_got
+    raw_got = n if raw_got is None else raw_got
+    sink_rate, raw_rate = sink_got / sink_secs, raw_got / raw_secs
+    print(f"{name}: readings={n} sink={sink_rate:,.0f}/s ({sink_got} in {sink_secs:.1f} s) "
+          f"raw={raw_rate:,.0f}/s ({raw_got} in {raw_secs:.1f} s) ratio={sink_rate / raw_rate:.0%} "
+          f"gateway_cpu={cpu:.1f} s ({cpu / max(sink_got, 1) * 1e6:.1f} µs/reading) peak_rss={rss} MiB", flush=True)
 
 
 def main():
