@@ -26,6 +26,8 @@ def main():
     ap.add_argument("--messages", type=int, default=100_000)
     ap.add_argument("--devices", type=int, default=100)
     ap.add_argument("--qos", type=int, default=1)
+    ap.add_argument("--commit-interval-ms", type=int, default=100, help="the core's group commit window")
+    ap.add_argument("--batch-wait-ms", type=int, default=50, help="the MQTT input's batch window")
     args = ap.parse_args()
     n, qos = args.messages, args.qos
     if not os.access(os.path.join(DIST, "bin", "hearth"), os.X_OK):
@@ -34,13 +36,14 @@ def main():
     influx.query("CREATE DATABASE bench")
     gateway = Gateway("core,mqtt-input,influxdb", 0, loadgen=False)
     try:
+        gateway.config("dev.hearth.core.cfg", f"max_mb = 2048\ncommit_interval_ms = {args.commit_interval_ms}\n")
         gateway.config("dev.hearth.sink.influxdb-bench.cfg",
                        f"hearth.sink.id = influxdb-bench\nurl = http://127.0.0.1:{influx.port}\napi = v1\ndatabase = bench\n"
                        "precision = ms\nhearth.sink.batch.size = 5000\n")
         gateway.config("dev.hearth.driver.mqtt-bench.cfg",
                        f"host = 127.0.0.1\nport = {broker.port}\nclient_id = hearth-bench\nmode = json\ntopics = bench/#\n"
                        f"json_measurement = bench\njson_device_field = device\njson_time_field = ts\nqos = {qos}\n"
-                       "clean_start = true\n")
+                       f"clean_start = true\nbatch_wait_ms = {args.batch_wait_ms}\n")
         wait("the MQTT input connected", lambda: gateway.device_online("mqtt-bench"), 120, every=0.5)
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
             for i in range(n):
@@ -66,7 +69,7 @@ def main():
         secs = t_last - t0
         cpu = gateway.cpu_seconds() - cpu0
         rss = gateway.peak_rss_mib()
-        print(f"mqtt-input qos{qos}: messages={n} published_in={published:.1f} s points={last} loss={n - last} "
+        print(f"mqtt-input qos{qos} commit_interval_ms={args.commit_interval_ms} batch_wait_ms={args.batch_wait_ms}: messages={n} published_in={published:.1f} s points={last} loss={n - last} "
               f"hearth={last / secs:,.0f} points/s ({secs:.1f} s) bare_subscriber={bare_got / bare_secs:,.0f} msg/s "
               f"({bare_got} in {bare_secs:.1f} s, loss {n - bare_got}) ratio={(last / secs) / (bare_got / bare_secs):.0%} gateway_cpu={cpu:.1f} s ({cpu / max(last, 1) * 1e6:.1f} µs/point) "
               f"peak_rss={rss} MiB", flush=True)
