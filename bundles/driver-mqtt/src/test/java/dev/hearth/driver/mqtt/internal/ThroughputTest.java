@@ -2,6 +2,7 @@ package dev.hearth.driver.mqtt.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hearth.testkit.Mosquitto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,4 @@
-package dev.hearth.driver.mqtt.internal;
-
-import static org.junit.jupiter.api.Assertions.fail;
+package dev.hearth.testkit;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,16 +10,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Mosquitto (Debian package {@code mosquitto}) on 127.0.0.1, started and stopped by the
- * tests (copied from the MQTT sink's tests), without persistence. Missing Mosquitto fails the test: a broker test that silently does
+ * tests of the MQTT sink and the MQTT input, without persistence. Missing Mosquitto fails the test: a broker test that silently does
  * not run is worse than none.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
 
     private final Path dir;
     private final int port;
     private Process process;
 
-    Mosquitto(Path dir, Path passwordFile) throws IOException {
+    public Mosquitto(Path dir, Path passwordFile) throws IOException {
         this.dir = dir;
         this.port = freePort();
         String conf = "listener " + port + " 127.0.0.1\n"
@@ -33,35 +31,35 @@ final class Mosquitto implements AutoCloseable {
         Files.writeString(dir.resolve("mosquitto.conf"), conf);
     }
 
-    static Path binary() {
+    public static Path binary() {
         for (String p : new String[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }) {
             if (Files.isExecutable(Path.of(p))) return Path.of(p);
         }
-        return fail("mosquitto not found: install the Debian package 'mosquitto' (apt-get install -y mosquitto); "
+        throw new AssertionError("mosquitto not found: install the Debian package 'mosquitto' (apt-get install -y mosquitto); "
                 + "these tests do not skip");
     }
 
     /** A password file for {@code user} made with mosquitto_passwd. */
-    static Path passwordFile(Path dir, String user, String password) throws IOException, InterruptedException {
+    public static Path passwordFile(Path dir, String user, String password) throws IOException, InterruptedException {
         Path file = dir.resolve("passwd");
         Path tool = binary().resolveSibling("mosquitto_passwd");
         if (!Files.isExecutable(tool)) tool = Path.of("/usr/bin/mosquitto_passwd");
         Process p = new ProcessBuilder(tool.toString(), "-c", "-b", file.toString(), user, password).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) fail("mosquitto_passwd failed: " + out);
+        if (p.waitFor() != 0) throw new AssertionError("mosquitto_passwd failed: " + out);
         return file;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Mosquitto start() throws IOException, InterruptedException {
+    public Mosquitto start() throws IOException, InterruptedException {
         process = new ProcessBuilder(binary().toString(), "-c", dir.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.out").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) fail("mosquitto exited: " + Files.readString(dir.resolve("mosquitto.out")));
+            if (!process.isAlive()) throw new AssertionError("mosquitto exited: " + Files.readString(dir.resolve("mosquitto.out")));
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return this;
@@ -69,10 +67,10 @@ final class Mosquitto implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
-        return fail("mosquitto did not listen on " + port + " within 10 s");
+        throw new AssertionError("mosquitto did not listen on " + port + " within 10 s");
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) return;
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
@@ -84,7 +82,7 @@ final class Mosquitto implements AutoCloseable {
         stop();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
