@@ -13,6 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import dev.hearth.testkit.ElasticsearchServer;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -88,6 +90,42 @@ class SinkOutageIT {
             long duplicates = all.values().stream().mapToLong(n -> n - 1).sum();
             for (long seq = 1; seq <= total; seq++) assertTrue(all.containsKey(seq), "reading " + seq + " of " + total + " received");
             System.out.printf("MQTT QoS 1 across a %d s broker outage: %d readings, %d duplicates%n", OUTAGE.toSeconds(), total, duplicates);
+        }
+    }
+
+    @Test
+    void elasticsearchDownForAMinuteLosesNothingAndDuplicatesNothing() throws Exception {
+        int total = RATE * 90;
+        Path work = Path.of("target", "es-work", "outage-" + System.nanoTime()).toAbsolutePath();
+        Files.createDirectories(work);
+        try (ElasticsearchServer es = new ElasticsearchServer(Path.of(System.getProperty("es.home.8")), work);
+                Gateway g = new Gateway(dir, "core,loadgen,elasticsearch")) {
+            es.start();
+            g.config("dev.hearth.sink.elasticsearch-outage.cfg", "hearth.sink.id = es-outage\nurls = " + es.url()
+                    + "\nindex_prefix = outage\n");
+            g.config("dev.hearth.driver.loadgen-outage.cfg", "device = outage\nrate_per_second = " + RATE + "\nbatch_size = 20\ncount = "
+                    + total + "\n");
+            g.start();
+            g.await(() -> esCount(es) >= 1000, Gateway.START, () -> "documents reach Elasticsearch: " + esCount(es));
+
+            es.stop();
+            Thread.sleep(OUTAGE.toMillis());
+            String sinks = g.shell("hearth:sinks");
+            assertTrue(sinks.contains("es-outage"), sinks);
+            es.start();
+            g.await(() -> esCount(es) >= total, Duration.ofSeconds(180), () -> "Elasticsearch has " + esCount(es) + " of " + total);
+            assertEquals(total, esCount(es), "every reading once: the reading id is the document _id");
+        }
+    }
+
+    /** Documents in the outage indices, after a refresh. */
+    private static long esCount(ElasticsearchServer es) {
+        try {
+            es.send("POST", "/outage-*/_refresh", null);
+            Matcher m = Pattern.compile("\"count\":(\\d+)").matcher(es.get("/outage-*/_count").body());
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        } catch (Exception e) {
+            return -1;
         }
     }
 

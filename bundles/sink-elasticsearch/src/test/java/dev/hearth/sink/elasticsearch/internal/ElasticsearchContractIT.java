@@ -3,6 +3,7 @@ package dev.hearth.sink.elasticsearch.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.testkit.ElasticsearchServer;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.hearth.sink.elasticsearch.internal;
+package dev.hearth.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real Elasticsearch from the integ-test zip (unpacked by Maven), run on 127.0.0.1 as user
+ * For the Elasticsearch sink's tests and the system tests: a real Elasticsearch from the integ-test zip (unpacked by Maven), run on 127.0.0.1 as user
  * {@code nobody}: it refuses to run as root. Its configuration, data and logs live in a work
  * directory owned by that user; the unpacked distribution is only read. A start that fails
  * throws with the log's tail, so the tests fail rather than skip.
  */
-final class ElasticsearchServer implements AutoCloseable {
+public final class ElasticsearchServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -31,7 +31,7 @@ final class ElasticsearchServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
-    ElasticsearchServer(Path home, Path work) throws IOException {
+    public ElasticsearchServer(Path home, Path work) throws IOException {
         if (!Files.isExecutable(home.resolve("bin/elasticsearch"))) {
             throw new IllegalStateException("no Elasticsearch at " + home + " (mvn unpacks it in pre-integration-test)");
         }
@@ -61,11 +61,11 @@ final class ElasticsearchServer implements AutoCloseable {
         run("chown", "-R", "nobody:nogroup", work.toString());
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + httpPort;
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 home.resolve("bin/elasticsearch").toString());
         Map<String, String> env = pb.environment();
@@ -91,7 +91,7 @@ final class ElasticsearchServer implements AutoCloseable {
     }
 
     /** Stops it (SIGTERM to the CLI, which stops the server JVM it started) and waits. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) return;
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
@@ -104,19 +104,19 @@ final class ElasticsearchServer implements AutoCloseable {
         process = null;
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
+    public HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(work.resolve("console.log"));
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
@@ -131,7 +131,7 @@ final class ElasticsearchServer implements AutoCloseable {
     }
 
     /** A JDK that runs Elasticsearch 9 (21 or newer): {@code es.java.home}, else the newest in /usr/lib/jvm. */
-    static String javaHome() throws IOException {
+    public static String javaHome() throws IOException {
         String configured = System.getProperty("es.java.home");
         if (configured != null && !configured.isBlank()) return configured;
         try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
