@@ -1,5 +1,6 @@
 package dev.hearth.sink.file.internal;
 
+import dev.hearth.json.ReadingJson;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -150,7 +151,7 @@ final class JsonLinesStore implements Closeable {
                 continue;
             }
             try {
-                lines.append(JsonLinesWriter.line(r)).append('\n');
+                lines.append(ReadingJson.of(r)).append('\n');
                 written.add(id);
                 outcomes.add(Outcome.DELIVERED);
             } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.json.ReadingJson;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +133,7 @@ class JsonLinesStoreTest {
 
     @Test
     void rotatesBySizeBeforeTheFileWouldOverflow() throws IOException {
-        int lineBytes = (JsonLinesWriter.line(reading(95)) + "\n").getBytes(StandardCharsets.UTF_8).length;
+        int lineBytes = (ReadingJson.of(reading(95)) + "\n").getBytes(StandardCharsets.UTF_8).length;
         long max = lineBytes * 10L + 5;
         try (JsonLinesStore store = new JsonLinesStore(settings(max, 30, Long.MAX_VALUE, 1000), clock)) {
             for (long s = 1; s <= 95; s += 5) {
@@ -174,7 +175,7 @@ class JsonLinesStoreTest {
 
     @Test
     void rotatedNamesAreUniqueWithinOneSecond() throws IOException {
-        int lineBytes = (JsonLinesWriter.line(reading(1)) + "\n").getBytes(StandardCharsets.UTF_8).length;
+        int lineBytes = (ReadingJson.of(reading(1)) + "\n").getBytes(StandardCharsets.UTF_8).length;
         try (JsonLinesStore store = new JsonLinesStore(settings(lineBytes, 30, Long.MAX_VALUE, 100), clock)) {
             for (long s = 1; s <= 4; s++) store.write(List.of(reading(s)));
             List<String> names = store.rotatedFiles().stream().map(p -> p.getFileName().toString()).toList();
@@ -187,7 +188,7 @@ class JsonLinesStoreTest {
 
     @Test
     void retentionDeletesTheOldestRotatedFilesByCountAndBySize() throws IOException {
-        int lineBytes = (JsonLinesWriter.line(reading(11)) + "\n").getBytes(StandardCharsets.UTF_8).length;
+        int lineBytes = (ReadingJson.of(reading(11)) + "\n").getBytes(StandardCharsets.UTF_8).length;
         try (JsonLinesStore store = new JsonLinesStore(settings(lineBytes, 3, Long.MAX_VALUE, 100), clock)) {
             for (long s = 1; s <= 10; s++) {
                 store.write(List.of(reading(s)));
@@ -214,7 +215,7 @@ class JsonLinesStoreTest {
             store.write(readings(1, 3));
         }
         Path file = dir.resolve("readings.jsonl");
-        String torn = JsonLinesWriter.line(reading(4));
+        String torn = ReadingJson.of(reading(4));
         Files.writeString(file, torn.substring(0, torn.length() / 2), StandardOpenOption.APPEND);
         try (JsonLinesStore store = new JsonLinesStore(defaults(), clock)) {
             assertAllDelivered(store.write(readings(4, 5)), 2);
@@ -255,7 +256,7 @@ class JsonLinesStoreTest {
 
     @Test
     void theWindowReachesIntoTheNewestRotatedFile() throws IOException {
-        int lineBytes = (JsonLinesWriter.line(reading(1)) + "\n").getBytes(StandardCharsets.UTF_8).length;
+        int lineBytes = (ReadingJson.of(reading(1)) + "\n").getBytes(StandardCharsets.UTF_8).length;
         StoreSettings s = settings(lineBytes * 10L, 30, Long.MAX_VALUE, 15);
         try (JsonLinesStore store = new JsonLinesStore(s, clock)) {
             for (long i = 1; i <= 12; i++) store.write(List.of(reading(i)));

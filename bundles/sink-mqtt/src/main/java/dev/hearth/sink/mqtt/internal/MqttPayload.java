@@ -1,5 +1,6 @@
 package dev.hearth.sink.mqtt.internal;
 
+import dev.hearth.json.ReadingJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ record MqttPayload(String topic, byte[] json) {
 
     /** The topic and payload of {@code reading}. */
     static MqttPayload of(Reading reading, TopicTemplate template, String gateway) {
-        return new MqttPayload(template.render(reading, gateway), json(reading).getBytes(StandardCharsets.UTF_8));
+        return new MqttPayload(template.render(reading, gateway), ReadingJson.of(reading).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -42,37 +43,5 @@ record MqttPayload(String topic, byte[] json) {
         }
         if (!TopicTemplate.fits(topic)) return "topic is longer than MQTT's " + TopicTemplate.MAX_TOPIC_BYTES + " bytes";
         return null;
-    }
-
-    /** The JSON object for {@code r}. */
-    static String json(Reading r) {
-        StringWriter out = new StringWriter(256);
-        try (JsonWriter json = new JsonWriter(out)) {
-            json.beginObject();
-            json.name("id").value(r.id());
-            json.name("device").value(r.device());
-            json.name("measurement").value(r.measurement());
-            json.name("time").value(r.timestamp().toString());
-            json.name("tags").beginObject();
-            for (Map.Entry<String, String> t : r.tags().entrySet()) json.name(t.getKey()).value(t.getValue());
-            json.endObject();
-            json.name("fields").beginObject();
-            for (Map.Entry<String, Object> f : r.fields().entrySet()) {
-                json.name(f.getKey());
-                Object v = f.getValue();
-                if (v instanceof Long l) json.value(l.longValue());
-                else if (v instanceof Double d) {
-                    // Reading refuses non-finite numbers; null keeps the JSON valid should one slip through
-                    if (Double.isFinite(d)) json.value(d.doubleValue());
-                    else json.nullValue();
-                } else if (v instanceof Boolean b) json.value(b.booleanValue());
-                else json.value(String.valueOf(v));
-            }
-            json.endObject();
-            json.endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
     }
 }

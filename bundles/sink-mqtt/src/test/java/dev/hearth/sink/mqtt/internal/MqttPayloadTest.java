@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.json.ReadingJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ class MqttPayloadTest {
     void payloadIsTheDocumentedJson() {
         Reading r = Reading.of("d", "m").at(Instant.parse("2026-01-01T00:00:00Z")).tag("k", "v")
                 .field("i", 3L).field("f", 1.0).field("b", false).field("s", "\u2028\n").build();
-        String json = MqttPayload.json(r);
+        String json = ReadingJson.of(r);
         assertEquals("{\"id\":\"" + r.id() + "\",\"device\":\"d\",\"measurement\":\"m\",\"time\":\"2026-01-01T00:00:00Z\","
                 + "\"tags\":{\"k\":\"v\"},\"fields\":{\"b\":false,\"f\":1.0,\"i\":3,\"s\":\"\\u2028\\n\"}}", json);
         MqttPayload p = MqttPayload.of(r, TopicTemplate.parse("t/{device}"), "g");
