@@ -69,6 +69,7 @@ public final class HearthOptions {
 
                 bundle(url("hearth-api")).startLevel(4),
                 bundle(url("hearth-core")).startLevel(4),
+                bundle(url("hearth-reading-json")).startLevel(4), // the file sink's JSON form
                 bundle(url("hearth-testkit")).startLevel(4));
     }
 
