@@ -65,9 +65,13 @@ class SinkOutageIT {
         int total = RATE * 90;
         // The test's subscriber keeps a persistent session that the broker saves across its restart,
         // with an unlimited queue, so that the subscriber itself misses nothing while it reconnects.
+        // Started as root (as CI runs), Mosquitto drops to the 'mosquitto' user, which cannot write into
+        // this private temporary directory: the session would silently not be saved, and whether the
+        // subscriber then missed messages depended on who reconnected first. 'user root' keeps it as
+        // the user that started it (the option does nothing for a non-root user).
         Path mqttDir = Files.createDirectories(dir.resolve("mqtt"));
         try (Servers.Mosquitto broker = new Servers.Mosquitto(mqttDir, "persistence true\npersistence_location " + mqttDir
-                + "/\nmax_queued_messages 0\n"); Gateway g = new Gateway(dir, "core,loadgen,mqtt")) {
+                + "/\nmax_queued_messages 0\nuser root\n"); Gateway g = new Gateway(dir, "core,loadgen,mqtt")) {
             broker.start();
             Path received = dir.resolve("received.txt");
             Process sub = subscriber(broker, received);
@@ -79,6 +83,7 @@ class SinkOutageIT {
             g.await(() -> seqs(received).size() >= 1000, Gateway.START, () -> "messages reach the subscriber");
 
             broker.stop();
+            assertTrue(Files.size(mqttDir.resolve("mosquitto.db")) > 0, "the broker saved the subscriber's session");
             Thread.sleep(OUTAGE.toMillis());
             String sinks = g.shell("hearth:sinks");
             assertTrue(sinks.contains("mqtt-outage") && sinks.contains("unreachable"), sinks);
