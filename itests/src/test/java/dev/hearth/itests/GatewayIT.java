@@ -59,6 +59,32 @@ class GatewayIT {
     }
 
     @Test
+    void theDemoNeedsNoServerAndItsSimulatedPlugTakesCommands() throws Exception {
+        try (Gateway g = new Gateway(dir, "demo").start()) {
+            // The real Kasa driver reads the simulated plug over TCP, and the host monitor runs.
+            String page = g.metricsWhen(p -> p.contains("power_relay{device=\"fridge\"") && p.contains("cpu_usage{"), Gateway.START);
+            assertTrue(page.contains("power_power{device=\"fridge\""), page);
+            assertTrue(g.shell("hearth:commands").contains("fridge"), "the plug offers commands");
+
+            assertTrue(g.shell("hearth:command fridge off").contains("fridge: relay is off"));
+            g.metricsWhen(p -> p.contains("power_relay{device=\"fridge\"") && relay(p) == 0, Gateway.START);
+            assertTrue(g.shell("hearth:command fridge on").contains("fridge: relay is on"));
+            g.metricsWhen(p -> relay(p) == 1, Gateway.START);
+
+            String refused = g.shell("hearth:command fridge on outlet=nine colour=red");
+            assertTrue(refused.contains("no argument 'colour'"), refused);
+            assertTrue(g.shell("hearth:command freezer off").contains("no device 'freezer'"));
+            assertEquals(0, g.stop(), "SIGTERM ends the demo cleanly");
+        }
+    }
+
+    /** The demo fridge's relay in a /metrics page: 1, 0, or -1 when absent. */
+    private static int relay(String page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^power_relay\\{device=\"fridge\"[^}]*\\} (\\S+)").matcher(page);
+        return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
     void badFilesInConfigAndDeployAreReportedAndTheGatewayKeepsRunning() throws Exception {
         try (Gateway g = new Gateway(dir, "core,system-monitor,prometheus").start()) {
             g.metricsWhen(p -> HotDeployIT.hostReadings(p) > 0, Gateway.START);

@@ -34,6 +34,9 @@ import dev.hearth.api.DeviceStatus;
 import dev.hearth.api.DeviceStatusReporter;
 import dev.hearth.api.Reading;
 import dev.hearth.api.ReadingPublisher;
+import dev.hearth.api.command.ArgumentSpec;
+import dev.hearth.api.command.CommandSpec;
+import dev.hearth.api.command.DeviceCommands;
 
 /**
  * Polls one Kasa plug or power strip on the gateway's shared scheduler and publishes its relay
@@ -41,14 +44,12 @@ import dev.hearth.api.ReadingPublisher;
  * for the connection and again for the reply, and a poll stops at its first failure; so one poll
  * holds a scheduler thread for at most about twice the timeout, plus once more for the KLAP probe.
  *
- * <p>Also offers relay control ({@link #execute}) as the device-command service the api bundle
- * does not have yet; the component is registered under its own class until it does.
+ * <p>Also offers relay control ({@link #execute}) as a {@link DeviceCommands} service.
  */
 // immediate: a component that provides a service is otherwise delayed until someone asks for it, and would never poll
-@Component(configurationPid = KasaDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = KasaDriver.class, immediate = true,
-        property = "hearth.device.commands=relay")
+@Component(configurationPid = KasaDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = DeviceCommands.class, immediate = true)
 @Designate(ocd = KasaDriverConfig.class, factory = true)
-public final class KasaDriver {
+public final class KasaDriver implements DeviceCommands {
 
     static final String PID = "dev.hearth.driver.kasa";
     static final String MEASUREMENT = "power";
@@ -355,11 +356,23 @@ public final class KasaDriver {
         status.report(new DeviceStatus(device, state, message, null, details));
     }
 
-    // ---- relay control: the device-command service, until the api bundle has one ----
+    // ---- relay control: the device-command service ----
 
-    /** The commands {@code device} takes: {@code on} and {@code off}, if it is this driver's plug. */
-    public Set<String> commands(String device) {
-        return device.equals(this.device) ? Set.of("on", "off") : Set.of();
+    private static final ArgumentSpec OUTLET = ArgumentSpec.text("outlet", false,
+            "a power strip's outlet by alias, slot (00..05) or child id; absent or 'all' switches every outlet");
+    private static final List<CommandSpec> COMMANDS = List.of(
+            CommandSpec.of("on", "switch the relay on", OUTLET),
+            CommandSpec.of("off", "switch the relay off", OUTLET));
+
+    @Override
+    public Set<String> devices() {
+        return Set.of(device);
+    }
+
+    /** {@code on} and {@code off}, if {@code device} is this driver's plug. */
+    @Override
+    public List<CommandSpec> commands(String device) {
+        return this.device.equals(device) ? COMMANDS : List.of();
     }
 
     /**
@@ -369,15 +382,22 @@ public final class KasaDriver {
      *
      * @param args {@code outlet}: a power strip's outlet by alias, slot or child id; absent means all outlets
      */
+    @Override
     public CompletionStage<String> execute(String device, String command, Map<String, String> args) {
-        if (!device.equals(this.device)) {
+        if (!this.device.equals(device)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unknown device '" + device + "' (this is '" + this.device + "')"));
         }
-        if (!command.equals("on") && !command.equals("off")) {
+        CommandSpec spec = COMMANDS.stream().filter(c -> c.name().equals(command)).findFirst().orElse(null);
+        if (spec == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unknown command '" + command + "'; commands are on, off"));
         }
+        try {
+            args = spec.validate(args);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         boolean on = command.equals("on");
-        String outlet = args == null ? null : args.get("outlet");
+        String outlet = args.get("outlet");
         return CompletableFuture.supplyAsync(() -> {
             try {
                 synchronized (plugLock) {

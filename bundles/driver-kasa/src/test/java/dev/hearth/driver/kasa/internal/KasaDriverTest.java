@@ -114,7 +114,9 @@ class KasaDriverTest {
     void relayCommandsAreVerifiedByReadingTheStateBack() throws Exception {
         KasaDriver plug = driver(new Configs(sim.hs110v1, closedPort).device("kettle").interval(60));
         publisher.await(r -> r.device().equals("kettle"), 1, WAIT);
-        assertEquals(Set.of("on", "off"), plug.commands("kettle"));
+        assertEquals(List.of("on", "off"), plug.commands("kettle").stream().map(c -> c.name()).toList());
+        assertEquals(Set.of("kettle"), plug.devices());
+        assertTrue(plug.commands("other").isEmpty());
         assertEquals("relay is on", plug.execute("kettle", "on", Map.of()).toCompletableFuture().get(5, TimeUnit.SECONDS));
         assertTrue(new KasaClient("127.0.0.1", sim.hs110v1, WAIT, WAIT).sysinfo().relayOn());
         assertEquals("relay is off", plug.execute("kettle", "off", Map.of()).toCompletableFuture().get(5, TimeUnit.SECONDS));
@@ -123,6 +125,9 @@ class KasaDriverTest {
                 () -> plug.execute("kettle", "explode", Map.of()).toCompletableFuture().get());
         assertTrue(unknown.getCause().getMessage().contains("commands are on, off"));
         assertThrows(ExecutionException.class, () -> plug.execute("other", "on", Map.of()).toCompletableFuture().get());
+        ExecutionException badArgument = assertThrows(ExecutionException.class,
+                () -> plug.execute("kettle", "on", Map.of("colour", "red")).toCompletableFuture().get());
+        assertTrue(badArgument.getCause().getMessage().contains("no argument 'colour'"), badArgument.getCause().getMessage());
         plug.deactivate();
 
         KasaDriver strip = driver(new Configs(sim.hs300, closedPort).device("strip").interval(60));
