@@ -4,6 +4,7 @@ server's raw ceiling in the same run (issue 3's benchmark).
 
     bench/sink_replay.py influxdb [--readings 1000000]
     bench/sink_replay.py mqtt     [--readings 1000000] [--qos 1]
+    bench/sink_replay.py elasticsearch [--readings 1000000] [--es-version 8.19.21] [--es-heap-mb 1024]
 
 1. Fill: the built gateway (runtime/distribution/target/hearth, copied to a temp dir) runs the
    load generator with no sink configured, so every reading stays in the journal.
@@ -11,9 +12,11 @@ server's raw ceiling in the same run (issue 3's benchmark).
    and the time until the server holds every reading is measured, with the gateway's CPU seconds
    over that span and its peak RSS (VmHWM).
 3. Ceiling: the same readings, pre-built in the server's own format, are sent by a bare client
-   (curl for line protocol, mosquitto_pub for MQTT) and timed the same way.
+   (curl for line protocol and for NDJSON _bulk bodies, mosquitto_pub for MQTT) and timed the same way.
 
-Standard library only; needs curl, influxd (Debian influxdb) or mosquitto/mosquitto_pub/_sub.
+Standard library only; needs curl, influxd (Debian influxdb) or mosquitto/mosquitto_pub/_sub, or
+the Elasticsearch integ-test zip that the sink-elasticsearch build unpacks into its target/ (run as
+user nobody through setpriv, with a JDK 21+ from /usr/lib/jvm).
 """
 import argparse
 import json
@@ -299,6 +302,144 @@ def bench_mqtt(n, qos):
         broker.stop()
 
 
+class Elasticsearch:
+    """The integ-test distribution unpacked by the sink-elasticsearch build, as user nobody (it refuses root)."""
+
+    def __init__(self, version, heap_mb):
+        home = os.path.join(ROOT, "bundles", "sink-elasticsearch", "target", "elasticsearch", f"elasticsearch-{version}")
+        if not os.access(os.path.join(home, "bin", "elasticsearch"), os.X_OK):
+            raise SystemExit(f"no Elasticsearch at {home}: run ./mvnw -o verify -pl bundles/sink-elasticsearch -DskipTests first")
+        self.dir = tempfile.mkdtemp(prefix="es-bench-")
+        os.chmod(self.dir, 0o755)
+        self.port = free_port()
+        conf = os.path.join(self.dir, "config")
+        shutil.copytree(os.path.join(home, "config"), conf)
+        os.makedirs(os.path.join(conf, "jvm.options.d"), exist_ok=True)
+        with open(os.path.join(conf, "elasticsearch.yml"), "w") as f:
+            f.write(f"cluster.name: hearth-bench\nnetwork.host: 127.0.0.1\nhttp.port: {self.port}\ntransport.port: {free_port()}\n"
+                    "discovery.type: single-node\nxpack.security.enabled: false\n"
+                    "cluster.routing.allocation.disk.threshold_enabled: false\naction.destructive_requires_name: false\n"
+                    f"path.data: {self.dir}/data\npath.logs: {self.dir}/logs\n")
+        subprocess.run(["chown", "-R", "nobody:nogroup", self.dir], check=True)
+        env = dict(os.environ, ES_PATH_CONF=conf, ES_JAVA_HOME=newest_jdk(), ES_JAVA_OPTS=f"-Xms{heap_mb}m -Xmx{heap_mb}m")
+        env.pop("JAVA_HOME", None)
+        self.log = open(os.path.join(self.dir, "console.log"), "w")
+        self.proc = subprocess.Popen(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                      os.path.join(home, "bin", "elasticsearch")], env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        wait("Elasticsearch", lambda: self._healthy(), 180, every=0.5)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def request(self, method, path, body=None):
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        req = urllib.request.Request(self.url(path), data=data, method=method, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return json.load(r)
+
+    def _healthy(self):
+        try:
+            return self.request("GET", "/_cluster/health?wait_for_status=yellow&timeout=1s")["status"] in ("yellow", "green")
+        except OSError:
+            return False
+
+    def count(self, prefix):
+        try:
+            self.request("POST", f"/{prefix}-*/_refresh")
+            return self.request("GET", f"/{prefix}-*/_count")["count"]
+        except (OSError, KeyError):
+            return 0
+
+    def stop(self):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def newest_jdk():
+    best, best_version = None, 0
+    for name in os.listdir("/usr/lib/jvm"):
+        try:
+            with open(os.path.join("/usr/lib/jvm", name, "release")) as f:
+                for line in f:
+                    if line.startswith("JAVA_VERSION="):
+                        version = int(line.split("=", 1)[1].strip().strip('"').split(".")[0])
+                        if version > best_version:
+                            best, best_version = os.path.join("/usr/lib/jvm", name), version
+        except (OSError, ValueError):
+            continue
+    if best_version < 21:
+        raise SystemExit("Elasticsearch 9 needs a JDK 21+ under /usr/lib/jvm")
+    return best
+
+
+def bulk_files(n, directory, batch=5000, prefix="raw"):
+    """The load generator's readings as NDJSON _bulk bodies shaped like the sink's documents, `batch` per file."""
+    files = []
+    for start in range(1, n + 1, batch):
+        path = os.path.join(directory, f"bulk-{start:09d}.ndjson")
+        with open(path, "w") as f:
+            for seq in range(start, min(n, start + batch - 1) + 1):
+                ms = EPOCH_START_MS + seq
+                stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
+                f.write(json.dumps({"index": {"_index": prefix + "-" + time.strftime("%Y.%m.%d", time.gmtime(ms // 1000)),
+                                              "_id": "%032x" % seq}}, separators=(",", ":")) + "\n")
+                f.write(json.dumps({"@timestamp": stamp, "device": "bench", "measurement": "load",
+                                    "tags": {"bundle_version": "0.1.0.SNAPSHOT"},
+                                    "fields": {"seq": seq, "value": (seq % 1000) / 10}}, separators=(",", ":")) + "\n")
+        files.append(path)
+    return files
+
+
+def send_bulk(es, files):
+    for path in files:
+        out = subprocess.run(["curl", "-sf", "-XPOST", "-H", "Content-Type: application/x-ndjson", "--data-binary",
+                              "@" + path, es.url("/_bulk")], check=True, capture_output=True).stdout
+        if b'"errors":true' in out[:200]:
+            raise SystemExit("the raw _bulk had item errors: " + out[:500].decode(errors="replace"))
+
+
+def bench_elasticsearch(n, version, heap_mb):
+    es = Elasticsearch(version, heap_mb)
+    gateway = Gateway("core,loadgen,elasticsearch", n)
+    try:
+        # Warm Elasticsearch's JIT first: otherwise whichever side runs first pays for it.
+        with tempfile.TemporaryDirectory() as tmp:
+            warm = min(n, 200_000)
+            send_bulk(es, bulk_files(warm, tmp, prefix="warm"))
+            wait("the warm-up documents", lambda: es.count("warm") >= warm, 600, every=0.5)
+            es.request("DELETE", "/warm-*")
+        wait("the journal filled", lambda: gateway.acked() >= n, 1800, every=1)
+        cpu0, t0 = gateway.cpu_seconds(), time.time()
+        gateway.config("dev.hearth.sink.elasticsearch-bench.cfg",
+                       f"hearth.sink.id = es-bench\nurls = {es.url('')}\nindex_prefix = bench\nhearth.sink.batch.size = 5000\n")
+        wait("every reading in Elasticsearch", lambda: es.count("bench") >= n, 3600, every=1)
+        sink_secs, cpu = time.time() - t0, gateway.cpu_seconds() - cpu0
+        rss = gateway.peak_rss_mib()
+        gateway.stop()
+        # The raw indices get the sink's own template, so both sides index the same mapping.
+        for t in es.request("GET", "/_index_template")["index_templates"]:
+            body = t["index_template"]
+            if any(p.startswith("bench") for p in body.get("index_patterns", [])):
+                body["index_patterns"] = [p.replace("bench", "raw", 1) for p in body["index_patterns"]]
+                es.request("PUT", "/_index_template/raw-copy", body)
+        with tempfile.TemporaryDirectory() as tmp:
+            files = bulk_files(n, tmp)
+            t1 = time.time()
+            send_bulk(es, files)
+            wait("every raw document", lambda: es.count("raw") >= n, 600, every=0.5)
+            raw_secs = time.time() - t1
+        report(f"elasticsearch {version}", n, sink_secs, raw_secs, cpu, rss)
+    finally:
+        if gateway.proc.poll() is None:
+            gateway.stop()
+        es.stop()
+
+
 def report(name, n, sink_secs, raw_secs, cpu, rss, sink_got=None, raw_got=None):
     sink_got = n if sink_got is None else sink_got
     raw_got = n if raw_got is None else raw_got
@@ -310,14 +451,18 @@ def report(name, n, sink_secs, raw_secs, cpu, rss, sink_got=None, raw_got=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sink", choices=["influxdb", "mqtt"])
+    ap.add_argument("sink", choices=["influxdb", "mqtt", "elasticsearch"])
     ap.add_argument("--readings", type=int, default=1_000_000)
     ap.add_argument("--qos", type=int, default=1)
+    ap.add_argument("--es-version", default="8.19.21")
+    ap.add_argument("--es-heap-mb", type=int, default=1024)
     args = ap.parse_args()
     if not os.access(os.path.join(DIST, "bin", "hearth"), os.X_OK):
         sys.exit("build the distribution first: ./hearth build")
     if args.sink == "influxdb":
         bench_influxdb(args.readings)
+    elif args.sink == "elasticsearch":
+        bench_elasticsearch(args.readings, args.es_version, args.es_heap_mb)
     else:
         bench_mqtt(args.readings, args.qos)
 

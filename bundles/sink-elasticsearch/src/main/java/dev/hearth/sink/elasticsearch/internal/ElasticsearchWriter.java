@@ -14,60 +14,54 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLException;
 
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
-import org.apache.http.HttpResponseInterceptor;
+import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
+import org.apache.http.util.EntityUtils;
 import org.apache.http.impl.nio.reactor.IOReactorConfig;
 import org.apache.http.message.BasicHeader;
+import org.elasticsearch.client.HttpAsyncResponseConsumerFactory.HeapBufferedResponseConsumerFactory;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
+import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.elasticsearch._types.ErrorCause;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.json.SimpleJsonpMapper;
-import co.elastic.clients.transport.ElasticsearchTransport;
-import co.elastic.clients.transport.TransportException;
-import co.elastic.clients.transport.instrumentation.NoopInstrumentation;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
-import co.elastic.clients.util.BinaryData;
 import dev.hearth.api.Outcome;
 import dev.hearth.api.Reading;
 import dev.hearth.support.net.TlsTrust;
 
 /**
- * Writes batches of readings with {@code _bulk} through the Elasticsearch Java client (8.19, which
- * sends {@code compatible-with=8} media types that Elasticsearch 9 accepts) and answers per reading.
- * Installs the index template before the first delivery. No OSGi in here.
+ * Writes batches of readings with {@code _bulk} through the Elasticsearch low-level REST client
+ * (the HTTP client of elasticsearch-java; plain JSON and NDJSON, which Elasticsearch 8 and 9 both
+ * take) and answers per reading. The body and the response are handled by {@link BulkBody} and
+ * {@link BulkItems} (see there why not by the Java client's typed bulk API). Installs the index
+ * template before the first delivery. No OSGi in here.
  *
  * <p>Called from one thread (the core's worker for this sink); the HTTP client runs one I/O thread.
  */
 public final class ElasticsearchWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchWriter.class);
-    /** Bytes one bulk action line costs on top of its document (index name, 32-hex id, punctuation). */
-    private static final int ACTION_LINE_BYTES = 96;
+    /**
+     * The most of a response kept in memory: a _bulk answer filtered to statuses and errors is a few
+     * MB at most; a server (or proxy) sending more must not exhaust a 128 MB heap.
+     */
+    static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
     private final SinkSettings settings;
     private final RestClient restClient;
-    private final ElasticsearchTransport transport;
+    private final RequestOptions options;
     private final Clock clock;
-    /** Retry-After of the latest response, set on the I/O thread: the bulk API hides headers of successful responses. */
-    private final AtomicReference<String> lastRetryAfter = new AtomicReference<>();
     private final String hosts;
     private volatile boolean templateInstalled;
 
@@ -80,11 +74,12 @@ public final class ElasticsearchWriter implements AutoCloseable {
         this.clock = clock;
         this.hosts = settings.urls().stream().map(URI::toString).collect(Collectors.joining(", "));
         TlsTrust trust = settings.https() ? TlsTrust.of(settings.caFile(), settings.tlsSha256()) : null;
-        this.restClient = restClient(settings, trust, lastRetryAfter);
-        this.transport = new RestClientTransport(restClient, new SimpleJsonpMapper(), null, NoopInstrumentation.INSTANCE);
+        this.restClient = restClient(settings, trust);
+        this.options = RequestOptions.DEFAULT.toBuilder()
+                .setHttpAsyncResponseConsumerFactory(new HeapBufferedResponseConsumerFactory(MAX_RESPONSE_BYTES)).build();
     }
 
-    private static RestClient restClient(SinkSettings s, TlsTrust trust, AtomicReference<String> retryAfter) {
+    private static RestClient restClient(SinkSettings s, TlsTrust trust) {
         HttpHost[] hosts = s.urls().stream()
                 .map(u -> new HttpHost(u.getHost(), u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80, u.getScheme()))
                 .toArray(HttpHost[]::new);
@@ -98,10 +93,6 @@ public final class ElasticsearchWriter implements AutoCloseable {
         b.setHttpClientConfigCallback(hc -> {
             // one I/O thread is plenty for one sequential writer, and a Pi has few cores to spare
             hc.setDefaultIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build());
-            hc.addInterceptorLast((HttpResponseInterceptor) (response, context) -> {
-                Header h = response.getFirstHeader("Retry-After");
-                retryAfter.set(h == null ? null : h.getValue());
-            });
             if (trust != null) {
                 hc.setSSLContext(trust.sslContext());
                 // a pinned certificate is the whole trust decision: its name need not match the host
@@ -121,10 +112,10 @@ public final class ElasticsearchWriter implements AutoCloseable {
         return null;
     }
 
-    /** One reading, encoded, and where it goes. */
-    private record Encoded(int position, String index, String id, byte[] document) {
+    /** One reading's two _bulk lines, and its position in the batch. */
+    private record Encoded(int position, byte[] lines) {
         long bulkBytes() {
-            return document.length + ACTION_LINE_BYTES;
+            return lines.length;
         }
     }
 
@@ -144,8 +135,11 @@ public final class ElasticsearchWriter implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Reading r = batch.get(i);
             try {
-                String index = settings.dataStream() ? settings.indexPrefix() : ReadingDocuments.dailyIndex(settings.indexPrefix(), r.timestamp());
-                encoded.add(new Encoded(i, index, r.id(), ReadingDocuments.document(r)));
+                String index = settings.dataStream() ? settings.indexPrefix() : BulkBody.dailyIndex(settings.indexPrefix(), r.timestamp());
+                // Daily indices: "index" with the reading id, so a replay overwrites the same document
+                // with the same content (idempotent, never an error). Data streams only take "create";
+                // a replay then answers 409, which counts as delivered.
+                encoded.add(new Encoded(i, BulkBody.lines(index, r.id(), r, settings.dataStream())));
             } catch (RuntimeException e) {
                 outcomes[i] = Outcome.rejected("cannot encode the reading: " + e.getMessage());
             }
@@ -164,36 +158,27 @@ public final class ElasticsearchWriter implements AutoCloseable {
 
     /** Sends one chunk, filling its outcomes; returns the whole-request failure, or {@code null}. */
     private Outcome send(List<Encoded> chunk, Outcome[] outcomes) {
-        List<BulkOperation> ops = new ArrayList<>(chunk.size());
-        for (Encoded e : chunk) {
-            BinaryData doc = BinaryData.of(e.document(), co.elastic.clients.util.ContentType.APPLICATION_JSON);
-            // Daily indices: "index" with the reading id, so a replay overwrites the same document
-            // with the same content (idempotent, never an error). Data streams only take "create";
-            // a replay then answers 409, which counts as delivered.
-            ops.add(settings.dataStream()
-                    ? BulkOperation.of(o -> o.create(x -> x.index(e.index()).id(e.id()).document(doc)))
-                    : BulkOperation.of(o -> o.index(x -> x.index(e.index()).id(e.id()).document(doc))));
-        }
-        BulkRequest request = BulkRequest.of(b -> {
-            b.operations(ops);
-            if (!settings.pipeline().isEmpty()) b.pipeline(settings.pipeline());
-            return b;
-        });
+        Request request = new Request("POST", "/_bulk");
+        request.addParameter("filter_path", BulkItems.FILTER_PATH);
+        if (!settings.pipeline().isEmpty()) request.addParameter("pipeline", settings.pipeline());
+        request.setEntity(new ByteArrayEntity(BulkBody.join(chunk.stream().map(Encoded::lines).toList()),
+                ContentType.create("application/x-ndjson", StandardCharsets.UTF_8)));
+        request.setOptions(options);
         try {
-            lastRetryAfter.set(null);
-            BulkResponse response = transport.performRequest(request, BulkRequest._ENDPOINT, null);
-            Duration retryAfter = ItemOutcomes.retryAfter(lastRetryAfter.get(), clock);
-            List<BulkResponseItem> items = response.items();
-            if (items.size() != chunk.size()) {
-                Outcome o = Outcome.retry("Elasticsearch answered " + items.size() + " bulk items for " + chunk.size() + " documents");
-                chunk.forEach(e -> outcomes[e.position()] = o);
+            Response response = restClient.performRequest(request);
+            Duration retryAfter = ItemOutcomes.retryAfter(response.getHeader("Retry-After"), clock);
+            List<BulkItems.Result> items;
+            try {
+                items = BulkItems.parse(EntityUtils.toByteArray(response.getEntity()), chunk.size());
+            } catch (BulkItems.MalformedResponseException e) {
+                // Not knowing what was written, send it all again: the reading id makes that harmless.
+                Outcome o = Outcome.retry(settings.mask("sink " + settings.id() + ": unreadable _bulk response from " + hosts + ": " + e.getMessage()));
+                chunk.forEach(x -> outcomes[x.position()] = o);
                 return null;
             }
             for (int i = 0; i < items.size(); i++) {
-                BulkResponseItem item = items.get(i);
-                ErrorCause error = item.error();
-                outcomes[chunk.get(i).position()] = ItemOutcomes.of(item.status(), error == null ? null : error.type(),
-                        error == null ? null : reason(error), retryAfter);
+                BulkItems.Result item = items.get(i);
+                outcomes[chunk.get(i).position()] = ItemOutcomes.of(item.status(), item.type(), item.reason(), retryAfter);
             }
             return null;
         } catch (IOException | RuntimeException e) {
@@ -201,7 +186,7 @@ public final class ElasticsearchWriter implements AutoCloseable {
             if (f.status() == 413) {
                 if (chunk.size() == 1) {
                     outcomes[chunk.get(0).position()] = Outcome.rejected("the document is too large for the server (HTTP 413, "
-                            + chunk.get(0).document().length + " bytes)");
+                            + chunk.get(0).lines().length + " bytes)");
                     return null;
                 }
                 // a proxy (or http.max_content_length) allows less than max_bulk_mb: halve and go on
@@ -242,17 +227,18 @@ public final class ElasticsearchWriter implements AutoCloseable {
         int status = 0;
         String detail = null;
         String retryAfter = null;
-        if (e instanceof ElasticsearchException ee) {
-            status = ee.status();
-            detail = ee.error() == null ? null : ee.error().type() + ": " + reason(ee.error());
-            if (ee.httpResponse() != null) retryAfter = ee.httpResponse().header("Retry-After");
-        } else if (e instanceof TransportException te && te.statusCode() > 0) {
-            status = te.statusCode();
-            if (te.response() != null) retryAfter = te.response().header("Retry-After");
-        } else if (e instanceof ResponseException re) {
-            status = re.getResponse().getStatusLine().getStatusCode();
-            retryAfter = re.getResponse().getHeader("Retry-After");
-            detail = re.getResponse().getStatusLine().getReasonPhrase();
+        if (e instanceof ResponseException re) {
+            Response r = re.getResponse();
+            status = r.getStatusLine().getStatusCode();
+            retryAfter = r.getHeader("Retry-After");
+            byte[] body = null;
+            try {
+                body = r.getEntity() == null ? null : EntityUtils.toByteArray(r.getEntity());
+            } catch (IOException | RuntimeException unreadable) {
+                // the status says enough
+            }
+            detail = BulkItems.errorOf(body);
+            if (detail == null) detail = r.getStatusLine().getReasonPhrase();
         }
         Duration after = ItemOutcomes.retryAfter(retryAfter, clock);
         String sink = "sink " + settings.id();
@@ -277,18 +263,10 @@ public final class ElasticsearchWriter implements AutoCloseable {
         return "request to " + hosts + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    /** The error's reason, with its cause's (the value that failed to parse is often only there). */
-    private static String reason(ErrorCause error) {
-        String r = error.reason() == null ? "" : error.reason();
-        ErrorCause cause = error.causedBy();
-        if (cause != null && cause.reason() != null) r += " (caused by " + cause.type() + ": " + cause.reason() + ")";
-        return r;
-    }
-
     @Override
     public void close() {
         try {
-            transport.close();
+            restClient.close();
         } catch (IOException e) {
             LOG.debug("sink {}: closing the client: {}", settings.id(), e.toString());
         }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,13 +17,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.hearth.api.Outcome;
 import dev.hearth.api.Reading;
-import jakarta.json.JsonObject;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 /** The OSGi-free parts on values: documents, index names, the template, item outcomes, chunks, settings. */
 class CodecTest {
 
     private static JsonObject parse(byte[] json) {
-        return ReadingDocuments.JSON.createReader(new ByteArrayInputStream(json)).readObject();
+        return JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
     }
 
     @Test
@@ -33,32 +32,32 @@ class CodecTest {
         Reading r = Reading.of("pit-1", "temperature").tag("probe", "1").tag("unit", "C")
                 .field("celsius", 104.0).field("raw", 1040L).field("ok", true).field("note", "he said \"hi\"\n")
                 .at(Instant.parse("2026-03-04T05:06:07.123456789Z")).build();
-        String json = new String(ReadingDocuments.document(r), StandardCharsets.UTF_8);
+        String json = BulkBody.document(r);
         assertEquals("{\"@timestamp\":\"2026-03-04T05:06:07.123456789Z\",\"device\":\"pit-1\",\"measurement\":\"temperature\","
                 + "\"tags\":{\"probe\":\"1\",\"unit\":\"C\"},"
                 + "\"fields\":{\"celsius\":104.0,\"note\":\"he said \\\"hi\\\"\\n\",\"ok\":true,\"raw\":1040}}", json);
         JsonObject o = parse(json.getBytes(StandardCharsets.UTF_8));
-        assertEquals("he said \"hi\"\n", o.getJsonObject("fields").getString("note"));
+        assertEquals("he said \"hi\"\n", o.getAsJsonObject("fields").get("note").getAsString());
     }
 
     @Test
     void theDailyIndexIsTheReadingsUtcDate() {
-        assertEquals("hearth-2026.03.04", ReadingDocuments.dailyIndex("hearth", Instant.parse("2026-03-04T23:59:59.999Z")));
-        assertEquals("hearth-2026.03.05", ReadingDocuments.dailyIndex("hearth", Instant.parse("2026-03-05T00:00:00Z")));
+        assertEquals("hearth-2026.03.04", BulkBody.dailyIndex("hearth", Instant.parse("2026-03-04T23:59:59.999Z")));
+        assertEquals("hearth-2026.03.05", BulkBody.dailyIndex("hearth", Instant.parse("2026-03-05T00:00:00Z")));
     }
 
     @Test
     void theTemplateIsValidJsonWithTheEpochSecondDateFormat() {
-        JsonObject daily = ReadingDocuments.JSON.createReader(new StringReader(IndexTemplate.json("bbq", false))).readObject();
-        assertEquals("bbq-*", daily.getJsonArray("index_patterns").getString(0));
-        assertTrue(!daily.containsKey("data_stream"));
-        JsonObject mappings = daily.getJsonObject("template").getJsonObject("mappings");
+        JsonObject daily = JsonParser.parseString(IndexTemplate.json("bbq", false)).getAsJsonObject();
+        assertEquals("bbq-*", daily.getAsJsonArray("index_patterns").get(0).getAsString());
+        assertTrue(!daily.has("data_stream"));
+        JsonObject mappings = daily.getAsJsonObject("template").getAsJsonObject("mappings");
         assertEquals("strict_date_optional_time||epoch_second",
-                mappings.getJsonObject("properties").getJsonObject("@timestamp").getString("format"));
-        assertEquals(5, mappings.getJsonArray("dynamic_templates").size());
-        JsonObject ds = ReadingDocuments.JSON.createReader(new StringReader(IndexTemplate.json("bbq", true))).readObject();
-        assertEquals("bbq", ds.getJsonArray("index_patterns").getString(0));
-        assertTrue(ds.containsKey("data_stream"));
+                mappings.getAsJsonObject("properties").getAsJsonObject("@timestamp").get("format").getAsString());
+        assertEquals(5, mappings.getAsJsonArray("dynamic_templates").size());
+        JsonObject ds = JsonParser.parseString(IndexTemplate.json("bbq", true)).getAsJsonObject();
+        assertEquals("bbq", ds.getAsJsonArray("index_patterns").get(0).getAsString());
+        assertTrue(ds.has("data_stream"));
     }
 
     @Test

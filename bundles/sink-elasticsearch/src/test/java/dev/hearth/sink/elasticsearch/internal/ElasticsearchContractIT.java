@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.testkit.ElasticsearchServer;
-import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.hearth.api.Outcome;
 import dev.hearth.api.Reading;
-import jakarta.json.JsonObject;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 /**
  * What the sink must do against a real Elasticsearch; one subclass per server version, each
@@ -65,12 +65,12 @@ abstract class ElasticsearchContractIT {
 
     private JsonObject json(HttpResponse<String> r) {
         assertTrue(r.statusCode() < 300, r.statusCode() + " " + r.body());
-        return ReadingDocuments.JSON.createReader(new StringReader(r.body())).readObject();
+        return JsonParser.parseString(r.body()).getAsJsonObject();
     }
 
     private long count(String index) throws Exception {
         es.send("POST", "/" + index + "/_refresh", null);
-        return json(es.get("/" + index + "/_count")).getJsonNumber("count").longValue();
+        return json(es.get("/" + index + "/_count")).get("count").getAsLong();
     }
 
     private static List<Reading> readings(String device, int n, Instant start) {
@@ -98,30 +98,30 @@ abstract class ElasticsearchContractIT {
         }
         es.send("POST", "/shape-*/_refresh", null);
         JsonObject hit = json(es.get("/shape-2026.03.04/_doc/" + r.id()));
-        JsonObject source = hit.getJsonObject("_source");
-        assertEquals("2026-03-04T05:06:07.123Z", source.getString("@timestamp"));
-        assertEquals("pit-1", source.getString("device"));
-        assertEquals("C", source.getJsonObject("tags").getString("unit"));
-        assertEquals(1040, source.getJsonObject("fields").getInt("raw"));
+        JsonObject source = hit.getAsJsonObject("_source");
+        assertEquals("2026-03-04T05:06:07.123Z", source.get("@timestamp").getAsString());
+        assertEquals("pit-1", source.get("device").getAsString());
+        assertEquals("C", source.getAsJsonObject("tags").get("unit").getAsString());
+        assertEquals(1040, source.getAsJsonObject("fields").get("raw").getAsInt());
 
-        JsonObject props = json(es.get("/shape-2026.03.04/_mapping")).getJsonObject("shape-2026.03.04")
-                .getJsonObject("mappings").getJsonObject("properties");
-        JsonObject ts = props.getJsonObject("@timestamp");
-        assertEquals("date", ts.getString("type"));
-        assertEquals("strict_date_optional_time||epoch_second", ts.getString("format"));
-        assertEquals("keyword", props.getJsonObject("device").getString("type"));
-        assertEquals("keyword", props.getJsonObject("tags").getJsonObject("properties").getJsonObject("probe").getString("type"));
-        JsonObject fields = props.getJsonObject("fields").getJsonObject("properties");
-        assertEquals("double", fields.getJsonObject("celsius").getString("type"));
-        assertEquals("long", fields.getJsonObject("raw").getString("type"));
-        assertEquals("boolean", fields.getJsonObject("ok").getString("type"));
-        assertEquals("keyword", fields.getJsonObject("note").getString("type"), "a date-like string stays a keyword");
+        JsonObject props = json(es.get("/shape-2026.03.04/_mapping")).getAsJsonObject("shape-2026.03.04")
+                .getAsJsonObject("mappings").getAsJsonObject("properties");
+        JsonObject ts = props.getAsJsonObject("@timestamp");
+        assertEquals("date", ts.get("type").getAsString());
+        assertEquals("strict_date_optional_time||epoch_second", ts.get("format").getAsString());
+        assertEquals("keyword", props.getAsJsonObject("device").get("type").getAsString());
+        assertEquals("keyword", props.getAsJsonObject("tags").getAsJsonObject("properties").getAsJsonObject("probe").get("type").getAsString());
+        JsonObject fields = props.getAsJsonObject("fields").getAsJsonObject("properties");
+        assertEquals("double", fields.getAsJsonObject("celsius").get("type").getAsString());
+        assertEquals("long", fields.getAsJsonObject("raw").get("type").getAsString());
+        assertEquals("boolean", fields.getAsJsonObject("ok").get("type").getAsString());
+        assertEquals("keyword", fields.getAsJsonObject("note").get("type").getAsString(), "a date-like string stays a keyword");
 
         // the BBQ system's documents carried epoch seconds: the template reads them as seconds
         json(es.send("PUT", "/shape-2023.08.06/_doc/bbq?refresh=true", "{\"@timestamp\":1691290406,\"fields\":{\"bbq_temp\":225}}"));
         JsonObject found = json(es.send("POST", "/shape-*/_search", "{\"query\":{\"range\":{\"@timestamp\":"
                 + "{\"gte\":\"2023-08-06T02:53:26Z\",\"lte\":\"2023-08-06T02:53:26Z\"}}}}"));
-        assertEquals(1, found.getJsonObject("hits").getJsonObject("total").getInt("value"));
+        assertEquals(1, found.getAsJsonObject("hits").getAsJsonObject("total").get("value").getAsInt());
     }
 
     @Test
@@ -146,9 +146,9 @@ abstract class ElasticsearchContractIT {
         }
         assertEquals(20, count("hearth-ds"));
         // a data stream's documents live in its hidden backing indices (this zip has no GET _data_stream)
-        JsonObject hit = json(es.send("POST", "/hearth-ds/_search", "{\"size\":1}")).getJsonObject("hits")
-                .getJsonArray("hits").getJsonObject(0);
-        assertTrue(hit.getString("_index").startsWith(".ds-hearth-ds-"), hit.getString("_index"));
+        JsonObject hit = json(es.send("POST", "/hearth-ds/_search", "{\"size\":1}")).getAsJsonObject("hits")
+                .getAsJsonArray("hits").get(0).getAsJsonObject();
+        assertTrue(hit.get("_index").getAsString().startsWith(".ds-hearth-ds-"), hit.get("_index").getAsString());
     }
 
     @Test
@@ -250,6 +250,6 @@ abstract class ElasticsearchContractIT {
         String ids = produced.stream().map(r -> "\"" + r.id() + "\"").collect(Collectors.joining(","));
         JsonObject found = json(es.send("POST", "/outage-*/_search", "{\"size\":0,\"track_total_hits\":true,"
                 + "\"query\":{\"ids\":{\"values\":[" + ids + "]}}}"));
-        assertEquals(produced.size(), found.getJsonObject("hits").getJsonObject("total").getInt("value"));
+        assertEquals(produced.size(), found.getAsJsonObject("hits").getAsJsonObject("total").get("value").getAsInt());
     }
 }

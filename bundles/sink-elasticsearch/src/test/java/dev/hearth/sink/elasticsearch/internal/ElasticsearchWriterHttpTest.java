@@ -129,8 +129,8 @@ class ElasticsearchWriterHttpTest {
     }
 
     @Test
-    void unauthorisedBulkThroughTheJavaClientIsRetriedToo() throws Exception {
-        // the template goes through (a role may allow it), the _bulk does not: the Java client's path
+    void unauthorisedBulkIsRetriedToo() throws Exception {
+        // the template goes through (a role may allow it), the _bulk does not
         String url = start(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0),
                 r -> r.path().startsWith("/_index_template") ? json(200, "{\"acknowledged\":true}") : UNAUTHORIZED);
         try (ElasticsearchWriter w = new ElasticsearchWriter(Configs.settings("es-key", url, Map.of("api__key", PASSWORD)))) {
@@ -181,6 +181,34 @@ class ElasticsearchWriterHttpTest {
                 assertEquals(i == 3 ? Outcome.Status.REJECTED : Outcome.Status.DELIVERED, out.get(i).status(), i + ": " + out.get(i));
             }
             assertTrue(out.get(3).reason().contains("HTTP 413"), out.get(3).reason());
+        }
+    }
+
+    @Test
+    void answersThatAreNotElasticsearchsAreRetriedWithTheReason() throws Exception {
+        String huge = "{\"errors\":false,\"items\":[" + "{\"index\":{\"status\":201}},".repeat(700_000) + "]}"; // ~20 MB
+        List<Answer> answers = List.of(
+                new Answer(200, Map.of(), "<html><body>Welcome to nginx!</body></html>"),
+                new Answer(502, Map.of(), "<html><head><title>502 Bad Gateway</title></head></html>"),
+                json(200, "{\"errors\":false,\"items\":[{\"index\":{\"status\":201}}"),
+                json(200, huge),
+                json(200, "{\"errors\":false,\"items\":[{\"index\":{\"status\":201}},{\"index\":{\"status\":201}}]}"));
+        List<String> expected = List.of("unreadable _bulk response", "HTTP 502: Bad Gateway", "unreadable _bulk response",
+                "request to", "Elasticsearch answered 2 bulk items for 3 documents");
+        for (int i = 0; i < answers.size(); i++) {
+            Answer answer = answers.get(i);
+            String url = start(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0),
+                    r -> r.path().startsWith("/_index_template") ? json(200, "{\"acknowledged\":true}") : answer);
+            try (ElasticsearchWriter w = new ElasticsearchWriter(Configs.settings("es-odd", url, Map.of()))) {
+                List<Outcome> out = w.deliver(readings(3));
+                for (Outcome o : out) {
+                    assertEquals(Outcome.Status.RETRY, o.status(), i + ": " + o);
+                    assertTrue(o.reason().contains("sink es-odd"), o.reason());
+                    assertTrue(o.reason().contains(expected.get(i)), i + ": " + o.reason());
+                    assertTrue(o.reason().length() < 800, "a short reason: " + o.reason().length());
+                }
+            }
+            stop();
         }
     }
 
