@@ -64,6 +64,9 @@ class GatewayIT {
             // The real Kasa driver reads the simulated plug over TCP, and the host monitor runs.
             String page = g.metricsWhen(p -> p.contains("power_relay{device=\"fridge\"") && p.contains("cpu_usage{"), Gateway.START);
             assertTrue(page.contains("power_power{device=\"fridge\""), page);
+            // The real DHT22 driver reads the simulated IIO files.
+            g.metricsWhen(p -> p.contains("dht22_temperature{device=\"demo-climate\"") && p.contains("dht22_humidity{device=\"demo-climate\""),
+                    Gateway.START);
             assertTrue(g.shell("hearth:commands").contains("fridge"), "the plug offers commands");
 
             assertTrue(g.shell("hearth:command fridge off").contains("fridge: relay is off"));

@@ -1,8 +1,5 @@
 package dev.hearth.driver.mqtt.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.Provider;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -12,36 +9,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-import javax.net.ssl.ManagerFactoryParameters;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.TrustManagerFactorySpi;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
-import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 
+import dev.hearth.mqtt.BrokerSettings;
+import dev.hearth.mqtt.MqttClients;
+
 /**
- * The subscribing connection, MQTT 5 or 3.1.1, through the HiveMQ client: a persistent session
+ * The subscribing connection, MQTT 5 or 3.1.1, through the HiveMQ client (built and configured by
+ * {@link MqttClients}, bundle mqtt-support, from the shared connection settings): a persistent session
  * (clean start off, session expiry) so the broker queues for us while we are away; every incoming
  * publish with <em>manual acknowledgement</em>, so nothing is acknowledged to the broker until
  * {@link Incoming#acknowledge} is called. The client itself sends the PUBACKs/PUBRECs in the order
@@ -89,44 +79,20 @@ final class InputConnection {
     InputConnection(MqttInputSettings settings, Consumer<Incoming> onMessage, Listener listener) {
         this.settings = settings;
         this.listener = listener;
-        MqttClientBuilder builder = MqttClient.builder()
-                .identifier(settings.clientId())
-                .serverHost(settings.host())
-                .serverPort(settings.port())
-                // one event loop thread is plenty for a gateway, and a Pi has few cores
-                .executorConfig().nettyThreads(1).applyExecutorConfig()
-                .automaticReconnect().initialDelay(1, TimeUnit.SECONDS)
-                .maxDelay(settings.reconnectMax().toMillis(), TimeUnit.MILLISECONDS).applyAutomaticReconnect()
-                .addConnectedListener(context -> onConnected())
-                .addDisconnectedListener(this::disconnected);
-        if (settings.trust() != null) {
-            var ssl = builder.sslConfig().trustManagerFactory(trustManagerFactory(settings.trust().trustManager()));
-            // a pinned certificate is the whole trust decision (TlsTrust): its name need not match the host
-            if (settings.trust().isPinned()) ssl = ssl.hostnameVerifier((hostname, session) -> true);
-            builder = ssl.applySslConfig();
-        }
-        byte[] password = settings.password().isPresent() ? settings.password().reveal().getBytes(StandardCharsets.UTF_8) : null;
-        if (settings.version() == 5) {
-            Mqtt5ClientBuilder b = builder.useMqttVersion5();
-            if (!settings.username().isEmpty() && password != null) {
-                b = b.simpleAuth().username(settings.username()).password(password).applySimpleAuth();
-            } else if (!settings.username().isEmpty()) {
-                b = b.simpleAuth().username(settings.username()).applySimpleAuth();
-            } else if (password != null) {
-                b = b.simpleAuth().password(password).applySimpleAuth(); // MQTT 5 allows a password alone
-            }
-            v5 = b.buildAsync();
+        BrokerSettings connection = settings.connection();
+        if (connection.version() == 5) {
+            v5 = MqttClients.mqtt5(connection)
+                    .addConnectedListener(context -> onConnected())
+                    .addDisconnectedListener(this::disconnected)
+                    .buildAsync();
             v3 = null;
             // ALL, not SUBSCRIBED: a resumed session delivers queued messages before this client has re-subscribed
             v5.publishes(MqttGlobalPublishFilter.ALL, p -> onMessage.accept(incoming(p)), true);
         } else {
-            var b = builder.useMqttVersion3();
-            if (!settings.username().isEmpty()) {
-                var auth = b.simpleAuth().username(settings.username());
-                if (password != null) auth = auth.password(password);
-                b = auth.applySimpleAuth();
-            }
-            v3 = b.buildAsync();
+            v3 = MqttClients.mqtt3(connection)
+                    .addConnectedListener(context -> onConnected())
+                    .addDisconnectedListener(this::disconnected)
+                    .buildAsync();
             v5 = null;
             v3.publishes(MqttGlobalPublishFilter.ALL, p -> onMessage.accept(incoming(p)), true);
         }
@@ -152,12 +118,13 @@ final class InputConnection {
         CompletableFuture<?> subscribe;
         if (v5 != null) {
             connect = v5.connectWith().cleanStart(settings.cleanStart()).sessionExpiryInterval(settings.sessionExpirySeconds())
+                    .keepAlive(settings.connection().keepAliveSeconds())
                     .restrictions().receiveMaximum(RECEIVE_MAXIMUM).applyRestrictions().send();
             List<Mqtt5Subscription> subs = settings.topics().stream()
                     .map(t -> Mqtt5Subscription.builder().topicFilter(t.filter()).qos(qos).build()).toList();
             subscribe = v5.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subs).build());
         } else {
-            connect = v3.connectWith().cleanSession(settings.cleanStart()).send();
+            connect = v3.connectWith().cleanSession(settings.cleanStart()).keepAlive(settings.connection().keepAliveSeconds()).send();
             List<Mqtt3Subscription> subs = settings.topics().stream()
                     .map(t -> Mqtt3Subscription.builder().topicFilter(t.filter()).qos(qos).build()).toList();
             subscribe = v3.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subs).build());
@@ -210,7 +177,7 @@ final class InputConnection {
 
     private void onConnected() {
         LOG.info("mqtt input {}: connected to {} as {} (MQTT {})", settings.instance(), settings.broker(), settings.clientId(),
-                settings.version() == 5 ? "5" : "3.1.1");
+                settings.connection().versionName());
         listener.connected();
     }
 
@@ -227,53 +194,6 @@ final class InputConnection {
             }
             return;
         }
-        listener.disconnected(settings.password().mask(describe(context.getCause())));
-    }
-
-    /** The cause of a lost or refused connection, in words; authentication failures say so by name. */
-    String describe(Throwable cause) {
-        if (cause instanceof Mqtt5ConnAckException e) {
-            return "broker " + settings.broker() + " refused the connection: " + e.getMqttMessage().getReasonCode();
-        }
-        if (cause instanceof Mqtt3ConnAckException e) {
-            return "broker " + settings.broker() + " refused the connection: " + e.getMqttMessage().getReturnCode();
-        }
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof SSLException) return "TLS with broker " + settings.broker() + " failed: " + rootMessage(t);
-        }
-        return "broker " + settings.broker() + " unreachable: " + rootMessage(cause);
-    }
-
-    private static String rootMessage(Throwable t) {
-        if (t == null) return "connection lost";
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
-    }
-
-    /**
-     * A factory that hands out exactly {@code manager}: the client (Netty) wants a factory, and
-     * wrapping keeps {@link dev.hearth.support.net.TlsTrust} the one place trust is decided.
-     */
-    static TrustManagerFactory trustManagerFactory(TrustManager manager) {
-        TrustManagerFactorySpi spi = new TrustManagerFactorySpi() {
-            @Override
-            protected void engineInit(KeyStore ks) {
-            }
-
-            @Override
-            protected void engineInit(ManagerFactoryParameters spec) {
-            }
-
-            @Override
-            protected TrustManager[] engineGetTrustManagers() {
-                return new TrustManager[] { manager };
-            }
-        };
-        return new TrustManagerFactory(spi, new Provider("HearthTlsTrust", "1.0", "TlsTrust as a factory") {
-            private static final long serialVersionUID = 1L;
-        }, "HearthTlsTrust") {
-        };
+        listener.disconnected(MqttClients.describe(settings.connection(), context.getCause()));
     }
 }

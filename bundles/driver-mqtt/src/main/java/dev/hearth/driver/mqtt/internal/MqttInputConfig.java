@@ -60,6 +60,14 @@ public @interface MqttInputConfig {
             + "this fingerprint; then the host name is not checked.", required = false)
     String tls__sha256() default "";
 
+    @AttributeDefinition(name = "Client certificate file", description = "PEM certificate (chain) for client "
+            + "authentication (mutual TLS); needs client_key_file and tls=true.", required = false)
+    String client__cert__file() default "";
+
+    @AttributeDefinition(name = "Client key file", description = "Unencrypted PKCS#8 PEM private key (BEGIN PRIVATE "
+            + "KEY) of the client certificate.", required = false)
+    String client__key__file() default "";
+
     @AttributeDefinition(name = "Topic filters", description = "MQTT topic filters, wildcards + and # allowed.")
     String[] topics() default { "zigbee2mqtt/#" };
 

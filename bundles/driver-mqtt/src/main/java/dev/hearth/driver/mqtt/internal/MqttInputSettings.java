@@ -11,21 +11,21 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.hearth.api.Reading;
+import dev.hearth.mqtt.BrokerSettings;
 import dev.hearth.support.net.Secret;
-import dev.hearth.support.net.TlsTrust;
 
 /**
  * A checked MQTT input configuration: what {@link MqttInputConfig} says, validated once at
  * activation so that a bad value is refused with its key and reason. {@link #toString()} shows
  * the password as {@code ****} ({@link Secret}).
  *
- * @param trust {@code null} without TLS
+ * @param connection host, port, version, client id, credentials, TLS (with client certificate),
+ *     reconnect backoff: the keys every Hearth MQTT component shares, checked by {@link BrokerSettings}
  * @param mapper the mode's mapping, built from the {@code z2m_*} or {@code json_*} keys
  */
-record MqttInputSettings(String instance, String gateway, String host, int port, int version, String clientId,
-        String username, Secret password, TlsTrust trust, List<TopicFilter> topics, String mode, int qos,
-        boolean cleanStart, long sessionExpirySeconds, int maxPayloadBytes, boolean excludeOwn, int batchSize,
-        Duration batchWait, Duration reconnectMax, MessageMapper mapper) {
+record MqttInputSettings(String instance, String gateway, BrokerSettings connection, List<TopicFilter> topics,
+        String mode, int qos, boolean cleanStart, long sessionExpirySeconds, int maxPayloadBytes, boolean excludeOwn,
+        int batchSize, Duration batchWait, MessageMapper mapper) {
 
     static final String MODE_Z2M = "zigbee2mqtt";
     static final String MODE_JSON = "json";
@@ -35,7 +35,23 @@ record MqttInputSettings(String instance, String gateway, String host, int port,
 
     /** "host:port", as messages name the broker. */
     String broker() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return connection.broker();
+    }
+
+    String clientId() {
+        return connection.clientId();
+    }
+
+    int version() {
+        return connection.version();
+    }
+
+    Secret password() {
+        return connection.password();
+    }
+
+    Duration reconnectMax() {
+        return connection.reconnectMax();
     }
 
     /** The device id of this driver's own connection. */
@@ -57,22 +73,15 @@ record MqttInputSettings(String instance, String gateway, String host, int port,
         if (!INSTANCE.matcher(instance).matches()) {
             throw new IllegalArgumentException("instance '" + instance + "': letters, digits, '.', '_', '-', at most 64");
         }
-        String host = trim(c.host());
-        if (host.isEmpty()) throw new IllegalArgumentException("host is empty");
-        if (c.port() < 1 || c.port() > 65535) throw new IllegalArgumentException("port " + c.port() + " is not 1..65535");
-        if (c.version() != 5 && c.version() != 3) throw new IllegalArgumentException("version " + c.version() + ": 5 or 3 (3.1.1)");
         if (c.qos() < 0 || c.qos() > 2) throw new IllegalArgumentException("qos " + c.qos() + ": 0, 1 or 2");
-        String clientId = trim(c.client__id()).isEmpty() ? "hearth-" + gateway + "-" + instance : c.client__id().trim();
-        String username = trim(c.username());
-        Secret password = Secret.resolve(trim(c._password()).isEmpty() ? c.password() : c._password(), c.password__file());
-        if (password.isPresent() && username.isEmpty() && c.version() == 3) {
-            throw new IllegalArgumentException("MQTT 3.1.1 sends a password only with a username: set username");
-        }
-        TlsTrust trust = null;
-        if (c.tls()) trust = TlsTrust.of(c.ca__file(), c.tls__sha256());
-        else if (!trim(c.ca__file()).isEmpty() || !trim(c.tls__sha256()).isEmpty()) {
-            throw new IllegalArgumentException("ca_file or tls_sha256 is set but tls=false: set tls=true (or remove them)");
-        }
+        BrokerSettings connection = BrokerSettings.builder()
+                .host(c.host()).port(c.port()).version(c.version())
+                .clientId(c.client__id(), "hearth-" + gateway + "-" + instance)
+                .username(c.username()).password(c.password(), c._password(), c.password__file())
+                .tls(c.tls(), c.ca__file(), c.tls__sha256())
+                .clientCertificate(c.client__cert__file(), c.client__key__file())
+                .reconnectMaxSeconds(c.reconnect__max__s())
+                .build();
         List<TopicFilter> topics = new ArrayList<>();
         for (String t : c.topics() == null ? new String[0] : c.topics()) {
             if (t == null || t.isBlank()) continue;
@@ -86,17 +95,15 @@ record MqttInputSettings(String instance, String gateway, String host, int port,
         if (c.max__payload__kib() < 1) throw new IllegalArgumentException("max_payload_kib must be at least 1");
         if (c.batch__size() < 1 || c.batch__size() > 10_000) throw new IllegalArgumentException("batch_size is 1..10000");
         if (c.batch__wait__ms() < 1 || c.batch__wait__ms() > 10_000) throw new IllegalArgumentException("batch_wait_ms is 1..10000");
-        if (c.reconnect__max__s() < 1) throw new IllegalArgumentException("reconnect_max_s must be at least 1");
         String mode = trim(c.mode());
         MessageMapper mapper = switch (mode) {
             case MODE_Z2M -> zigbee2mqtt(c);
             case MODE_JSON -> new GenericJsonMapper(jsonRules(c, topics));
             default -> throw new IllegalArgumentException("mode '" + mode + "': zigbee2mqtt or json");
         };
-        return new MqttInputSettings(instance, gateway, host, c.port(), c.version(), clientId, username, password, trust,
-                List.copyOf(topics), mode, c.qos(), c.clean__start(), c.session__expiry__s(), c.max__payload__kib() * 1024,
-                c.exclude__own(), c.batch__size(), Duration.ofMillis(c.batch__wait__ms()),
-                Duration.ofSeconds(c.reconnect__max__s()), mapper);
+        return new MqttInputSettings(instance, gateway, connection, List.copyOf(topics), mode, c.qos(), c.clean__start(),
+                c.session__expiry__s(), c.max__payload__kib() * 1024, c.exclude__own(), c.batch__size(),
+                Duration.ofMillis(c.batch__wait__ms()), mapper);
     }
 
     private static Zigbee2MqttMapper zigbee2mqtt(MqttInputConfig c) {

@@ -1,7 +1,7 @@
 /**
  * The MQTT input driver: {@link dev.hearth.driver.mqtt.internal.MqttInputDriver} (the DS
- * component), {@link dev.hearth.driver.mqtt.internal.InputConnection} (the HiveMQ client, embedded
- * in this bundle, with manual acknowledgement), {@link dev.hearth.driver.mqtt.internal.AckBatcher}
+ * component), {@link dev.hearth.driver.mqtt.internal.InputConnection} (the HiveMQ client from bundle
+ * mqtt-support, with manual acknowledgement), {@link dev.hearth.driver.mqtt.internal.AckBatcher}
  * (acknowledge after commit), and the OSGi-free mapping:
  * {@link dev.hearth.driver.mqtt.internal.Zigbee2MqttMapper},
  * {@link dev.hearth.driver.mqtt.internal.GenericJsonMapper},

@@ -8,13 +8,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
-import javax.net.ssl.SSLException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -22,15 +18,15 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
-import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
-import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
-import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+
+import dev.hearth.mqtt.BrokerSettings;
+import dev.hearth.mqtt.MqttClients;
 
 /**
- * One connection to the broker through the HiveMQ client, MQTT 5 or 3.1.1: connects in the
+ * One connection to the broker through the HiveMQ client, MQTT 5 or 3.1.1, built by
+ * {@link MqttClients} (bundle mqtt-support) from the shared connection settings: connects in the
  * background and reconnects by itself with exponential backoff (1 s up to
  * {@code reconnect_max_s}), keeps the last reason it is not connected in words a user can act on,
  * and publishes. The last will is {@code offline}, retained, on the availability topic.
@@ -61,50 +57,23 @@ final class BrokerClient {
         this.settings = settings;
         this.onConnected = onConnected;
         this.problem = "broker " + settings.broker() + " unreachable: not connected yet";
-        MqttClientBuilder builder = MqttClient.builder()
-                .identifier(settings.clientId())
-                .serverHost(settings.host())
-                .serverPort(settings.port())
-                // one event loop thread is plenty for one gateway's readings, and a Pi has few cores
-                .executorConfig().nettyThreads(1).applyExecutorConfig()
-                .automaticReconnect().initialDelay(1, TimeUnit.SECONDS)
-                .maxDelay(settings.reconnectMax().toMillis(), TimeUnit.MILLISECONDS).applyAutomaticReconnect()
-                .addConnectedListener(context -> onConnect())
-                .addDisconnectedListener(this::disconnected);
-        if (settings.trust() != null) {
-            var ssl = builder.sslConfig().trustManagerFactory(TlsMaterial.trustManagerFactory(settings.trust()));
-            if (settings.clientCert() != null) {
-                ssl = ssl.keyManagerFactory(TlsMaterial.keyManagerFactory(settings.clientCert(), settings.clientKey()));
-            }
-            // a pinned certificate is the whole trust decision (TlsTrust): its name need not match the host
-            if (settings.trust().isPinned()) ssl = ssl.hostnameVerifier((hostname, session) -> true);
-            builder = ssl.applySslConfig();
-        }
-        if (settings.version() == 5) {
-            Mqtt5ClientBuilder b = builder.useMqttVersion5()
+        BrokerSettings connection = settings.connection();
+        if (connection.version() == 5) {
+            Mqtt5ClientBuilder b = MqttClients.mqtt5(connection)
+                    .addConnectedListener(context -> onConnect())
+                    .addDisconnectedListener(this::disconnected)
                     .willPublish().topic(settings.availabilityTopic()).payload(OFFLINE).qos(MqttQos.AT_LEAST_ONCE)
                     .retain(true).applyWillPublish();
-            byte[] password = settings.password().isPresent() ? settings.password().reveal().getBytes(StandardCharsets.UTF_8) : null;
-            if (!settings.username().isEmpty() && password != null) {
-                b = b.simpleAuth().username(settings.username()).password(password).applySimpleAuth();
-            } else if (!settings.username().isEmpty()) {
-                b = b.simpleAuth().username(settings.username()).applySimpleAuth();
-            } else if (password != null) {
-                b = b.simpleAuth().password(password).applySimpleAuth(); // MQTT 5 allows a password alone
-            }
             v5 = b.buildAsync();
             v3 = null;
             v5.publishes(MqttGlobalPublishFilter.SUBSCRIBED,
                     p -> onMessage.accept(p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
         } else {
-            Mqtt3ClientBuilder b = builder.useMqttVersion3()
+            Mqtt3ClientBuilder b = MqttClients.mqtt3(connection)
+                    .addConnectedListener(context -> onConnect())
+                    .addDisconnectedListener(this::disconnected)
                     .willPublish().topic(settings.availabilityTopic()).payload(OFFLINE).qos(MqttQos.AT_LEAST_ONCE)
                     .retain(true).applyWillPublish();
-            if (!settings.username().isEmpty()) {
-                var auth = b.simpleAuth().username(settings.username());
-                if (settings.password().isPresent()) auth = auth.password(settings.password().reveal().getBytes(StandardCharsets.UTF_8));
-                b = auth.applySimpleAuth();
-            }
             v3 = b.buildAsync();
             v5 = null;
             v3.publishes(MqttGlobalPublishFilter.SUBSCRIBED,
@@ -114,8 +83,9 @@ final class BrokerClient {
 
     /** Starts connecting; returns at once. Failures are retried by the client and kept in {@link #problem()}. */
     void start() {
-        CompletableFuture<?> connect = v5 != null ? v5.connectWith().cleanStart(true).send()
-                : v3.connectWith().cleanSession(true).send();
+        int keepAlive = settings.connection().keepAliveSeconds();
+        CompletableFuture<?> connect = v5 != null ? v5.connectWith().cleanStart(true).keepAlive(keepAlive).send()
+                : v3.connectWith().cleanSession(true).keepAlive(keepAlive).send();
         connect.whenComplete((ack, error) -> {
             if (error != null) LOG.debug("sink {}: first connect failed, reconnecting in the background", settings.sinkId());
         });
@@ -195,7 +165,7 @@ final class BrokerClient {
 
     private void onConnect() {
         problem = null;
-        LOG.info("sink {}: connected to {} (MQTT {})", settings.sinkId(), settings.broker(), settings.version() == 5 ? "5" : "3.1.1");
+        LOG.info("sink {}: connected to {} (MQTT {})", settings.sinkId(), settings.broker(), settings.connection().versionName());
         synchronized (stateLock) {
             stateLock.notifyAll();
         }
@@ -219,36 +189,8 @@ final class BrokerClient {
 
     /** The cause of a lost or refused connection, in words; authentication failures say so by name. */
     String describe(Throwable cause) {
-        if (cause instanceof Mqtt5ConnAckException e) {
-            Mqtt5ConnAckReasonCode code = e.getMqttMessage().getReasonCode();
-            if (code == Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD || code == Mqtt5ConnAckReasonCode.NOT_AUTHORIZED
-                    || code == Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD) {
-                return authFailed(code.name());
-            }
-            return "broker " + settings.broker() + " refused the connection: " + code;
-        }
-        if (cause instanceof Mqtt3ConnAckException e) {
-            Mqtt3ConnAckReturnCode code = e.getMqttMessage().getReturnCode();
-            if (code == Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD || code == Mqtt3ConnAckReturnCode.NOT_AUTHORIZED) {
-                return authFailed(code.name());
-            }
-            return "broker " + settings.broker() + " refused the connection: " + code;
-        }
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof SSLException) return "TLS with broker " + settings.broker() + " failed: " + rootMessage(t);
-        }
-        return "broker " + settings.broker() + " unreachable: " + rootMessage(cause);
-    }
-
-    private String authFailed(String code) {
-        return "authentication failed for sink " + settings.sinkId() + ": " + code;
-    }
-
-    private static String rootMessage(Throwable t) {
-        if (t == null) return "connection lost";
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        return MqttClients.authenticationFailure(cause)
+                .map(code -> "authentication failed for sink " + settings.sinkId() + ": " + code)
+                .orElseGet(() -> MqttClients.describe(settings.connection(), cause));
     }
 }

@@ -1,24 +1,22 @@
 package dev.hearth.sink.mqtt.internal;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import dev.hearth.mqtt.BrokerSettings;
 import dev.hearth.support.net.Secret;
-import dev.hearth.support.net.TlsTrust;
 
 /**
  * A checked MQTT sink configuration: what {@link MqttSinkConfig} says, validated once at
  * activation so that a bad value is refused with its key and reason instead of failing later.
  * {@link #toString()} shows the password as {@code ****} ({@link Secret}).
  *
- * @param trust {@code null} without TLS
- * @param clientCert {@code null} without a client certificate
+ * @param connection host, port, version, client id, credentials, TLS, reconnect backoff: the keys
+ *     every Hearth MQTT component shares, checked by {@link BrokerSettings}
  */
-record MqttSettings(String sinkId, String gateway, String host, int port, int version, String clientId,
-        String username, Secret password, TlsTrust trust, Path clientCert, Path clientKey, TopicTemplate topic,
-        int qos, boolean retain, String availabilityTopic, boolean haDiscovery, String haPrefix, int maxPayloadBytes,
-        Duration ackTimeout, Duration reconnectMax) {
+record MqttSettings(String sinkId, String gateway, BrokerSettings connection, TopicTemplate topic, int qos,
+        boolean retain, String availabilityTopic, boolean haDiscovery, String haPrefix, int maxPayloadBytes,
+        Duration ackTimeout) {
 
     private static final Pattern SINK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Used when the framework property {@code hearth.gateway.id} is missing (only outside the launcher). */
@@ -26,7 +24,15 @@ record MqttSettings(String sinkId, String gateway, String host, int port, int ve
 
     /** "host:port", as error messages name the broker. */
     String broker() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return connection.broker();
+    }
+
+    String clientId() {
+        return connection.clientId();
+    }
+
+    Secret password() {
+        return connection.password();
     }
 
     /**
@@ -42,26 +48,15 @@ record MqttSettings(String sinkId, String gateway, String host, int port, int ve
             throw new IllegalArgumentException("hearth.sink.id '" + sinkId + "': letters, digits, '.', '_', '-', at most 64");
         }
         String gateway = trim(gatewayProperty).isEmpty() ? DEFAULT_GATEWAY : gatewayProperty.trim();
-        String host = trim(c.host());
-        if (host.isEmpty()) throw new IllegalArgumentException("host is empty");
-        if (c.port() < 1 || c.port() > 65535) throw new IllegalArgumentException("port " + c.port() + " is not 1..65535");
-        if (c.version() != 5 && c.version() != 3) throw new IllegalArgumentException("version " + c.version() + ": 5 or 3 (3.1.1)");
         if (c.qos() < 0 || c.qos() > 2) throw new IllegalArgumentException("qos " + c.qos() + ": 0, 1 or 2");
-        String clientId = trim(c.client__id()).isEmpty() ? "hearth-" + gateway + "-" + sinkId : c.client__id().trim();
-        String username = trim(c.username());
-        Secret password = Secret.resolve(trim(c._password()).isEmpty() ? c.password() : c._password(), c.password__file());
-        if (password.isPresent() && username.isEmpty() && c.version() == 3) {
-            throw new IllegalArgumentException("MQTT 3.1.1 sends a password only with a username: set username");
-        }
-        TlsTrust trust = null;
-        if (c.tls()) trust = TlsTrust.of(c.ca__file(), c.tls__sha256());
-        else if (!trim(c.ca__file()).isEmpty() || !trim(c.tls__sha256()).isEmpty()) {
-            throw new IllegalArgumentException("ca_file or tls_sha256 is set but tls=false: set tls=true (or remove them)");
-        }
-        Path cert = trim(c.client__cert__file()).isEmpty() ? null : Path.of(c.client__cert__file().trim());
-        Path key = trim(c.client__key__file()).isEmpty() ? null : Path.of(c.client__key__file().trim());
-        if ((cert == null) != (key == null)) throw new IllegalArgumentException("client_cert_file and client_key_file go together");
-        if (cert != null && trust == null) throw new IllegalArgumentException("a client certificate needs tls=true");
+        BrokerSettings connection = BrokerSettings.builder()
+                .host(c.host()).port(c.port()).version(c.version())
+                .clientId(c.client__id(), "hearth-" + gateway + "-" + sinkId)
+                .username(c.username()).password(c.password(), c._password(), c.password__file())
+                .tls(c.tls(), c.ca__file(), c.tls__sha256())
+                .clientCertificate(c.client__cert__file(), c.client__key__file())
+                .reconnectMaxSeconds(c.reconnect__max__s())
+                .build();
         TopicTemplate topic = TopicTemplate.parse(c.topic());
         String availability = trim(c.availability__topic()).replace("{gateway}", TopicTemplate.segment(gateway));
         if (availability.isEmpty() || availability.contains("+") || availability.contains("#") || availability.contains("{")) {
@@ -74,10 +69,8 @@ record MqttSettings(String sinkId, String gateway, String host, int port, int ve
         }
         if (c.max__payload__kib() < 1) throw new IllegalArgumentException("max_payload_kib must be at least 1");
         if (c.ack__timeout__s() < 1) throw new IllegalArgumentException("ack_timeout_s must be at least 1");
-        if (c.reconnect__max__s() < 1) throw new IllegalArgumentException("reconnect_max_s must be at least 1");
-        return new MqttSettings(sinkId, gateway, host, c.port(), c.version(), clientId, username, password, trust, cert,
-                key, topic, c.qos(), c.retain(), availability, c.ha__discovery(), haPrefix, c.max__payload__kib() * 1024,
-                Duration.ofSeconds(c.ack__timeout__s()), Duration.ofSeconds(c.reconnect__max__s()));
+        return new MqttSettings(sinkId, gateway, connection, topic, c.qos(), c.retain(), availability, c.ha__discovery(),
+                haPrefix, c.max__payload__kib() * 1024, Duration.ofSeconds(c.ack__timeout__s()));
     }
 
     private static String trim(String s) {
