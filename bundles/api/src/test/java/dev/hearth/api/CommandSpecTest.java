@@ -55,6 +55,14 @@ class CommandSpecTest {
     }
 
     @Test
+    void findsTheCommandAmongSeveral() {
+        java.util.List<CommandSpec> commands = java.util.List.of(CommandSpec.of("on", "switch on"), target);
+        assertEquals("2", CommandSpec.validate(commands, "target", Map.of("probe", "2", "celsius", "9")).get("probe"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CommandSpec.validate(commands, "off", Map.of()));
+        assertEquals("unknown command 'off'; commands are on, target", e.getMessage());
+    }
+
+    @Test
     void nullArgumentsAreNoArguments() {
         CommandSpec on = CommandSpec.of("on", "switch on");
         assertTrue(on.validate(null).isEmpty());

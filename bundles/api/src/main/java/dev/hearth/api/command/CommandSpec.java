@@ -19,6 +19,20 @@ public record CommandSpec(String name, String description, List<ArgumentSpec> ar
     }
 
     /**
+     * Finds {@code command} among {@code commands} and validates {@code args} against it: what a
+     * {@link DeviceCommands#execute} implementation does first.
+     *
+     * @throws IllegalArgumentException for an unknown command (naming those there are) or a bad argument
+     */
+    public static Map<String, String> validate(List<CommandSpec> commands, String command, Map<String, String> args) {
+        for (CommandSpec spec : commands) {
+            if (spec.name().equals(command)) return spec.validate(args);
+        }
+        throw new IllegalArgumentException("unknown command '" + command + "'; commands are "
+                + String.join(", ", commands.stream().map(CommandSpec::name).toList()));
+    }
+
+    /**
      * Checks {@code args} against this command: no unknown names, every required argument present,
      * each value of its type and within its range or options. Returns the arguments normalised to
      * text (decimal and integer values in canonical form, booleans as {@code true}/{@code false}).

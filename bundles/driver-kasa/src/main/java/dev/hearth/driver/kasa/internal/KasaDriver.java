@@ -387,12 +387,8 @@ public final class KasaDriver implements DeviceCommands {
         if (!this.device.equals(device)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unknown device '" + device + "' (this is '" + this.device + "')"));
         }
-        CommandSpec spec = COMMANDS.stream().filter(c -> c.name().equals(command)).findFirst().orElse(null);
-        if (spec == null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown command '" + command + "'; commands are on, off"));
-        }
         try {
-            args = spec.validate(args);
+            args = CommandSpec.validate(COMMANDS, command, args);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
