@@ -27,6 +27,7 @@ import dev.hearth.api.Reading;
 import dev.hearth.mqtt.BrokerSettings;
 import dev.hearth.mqtt.MqttClients;
 import dev.hearth.testkit.RecordingPublisher;
+import dev.hearth.testkit.TlsMosquitto;
 
 /** The driver with a client certificate (client_cert_file, client_key_file) against a Mosquitto that demands one. */
 class MqttInputTlsTest {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.hearth.api.Outcome;
 import dev.hearth.api.Reading;
+import dev.hearth.testkit.TlsMosquitto;
 
 /** The sink over TLS with a client certificate, against a Mosquitto that demands one. */
 class MqttSinkTlsTest {

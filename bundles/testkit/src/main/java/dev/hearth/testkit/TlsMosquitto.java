@@ -1,4 +1,4 @@
-package dev.hearth.driver.mqtt.internal;
+package dev.hearth.testkit;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,23 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.hearth.testkit.Mosquitto;
 
 /**
  * A real Mosquitto with one TLS listener on 127.0.0.1 that demands a client certificate, and a
  * throwaway PKI made by {@code openssl} (Debian {@code openssl}): a CA, the broker's certificate
- * for IP 127.0.0.1, and a client certificate with its PKCS#8 key. (A TLS mode for the testkit's
- * Mosquitto would replace this copy; mqtt-support's tests have the full PKI helper.)
+ * for IP 127.0.0.1, and a client certificate with its PKCS#8 key. For the MQTT sink's and
+ * input's client-certificate tests (mqtt-support's own tests have a fuller PKI helper).
  */
-final class TlsMosquitto implements AutoCloseable {
+public final class TlsMosquitto implements AutoCloseable {
 
-    final Path caCert;
-    final Path clientCert;
-    final Path clientKey;
-    final int port;
+    public final Path caCert;
+    public final Path clientCert;
+    public final Path clientKey;
+    public final int port;
     private final Process process;
 
-    TlsMosquitto(Path dir) throws Exception {
+    public TlsMosquitto(Path dir) throws Exception {
         Path caKey = key(dir, "ca");
         caCert = dir.resolve("ca.pem");
         openssl("req", "-x509", "-new", "-key", caKey.toString(), "-subj", "/CN=Test CA", "-days", "2", "-out", caCert.toString());
