@@ -1,6 +1,10 @@
 package dev.hearth.sink.elasticsearch.internal;
 
+import java.util.Hashtable;
 import java.util.List;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,12 +20,14 @@ import dev.hearth.api.ReadingSink;
 
 /**
  * One Elasticsearch sink per factory configuration ({@code config/dev.hearth.sink.elasticsearch-<name>.cfg}).
- * Its {@code hearth.sink.id}, {@code hearth.sink.filter} and {@code hearth.sink.batch.size} reach
- * the service registration because DS publishes configuration properties as service properties;
- * the batch size defaults to 1000 here (the core's default is 500) because _bulk likes big batches.
+ *
+ * <p>The component registers its {@link ReadingSink} service itself, with only
+ * {@code hearth.sink.id}, {@code hearth.sink.filter} and {@code hearth.sink.batch.size}: DS would
+ * publish every configuration property, the password and API key among them, to anyone who can
+ * list services (the web console, Gogo's {@code inspect}). The batch size defaults to 1000 here
+ * (the core's default is 500) because _bulk likes big batches.
  */
-@Component(service = ReadingSink.class, configurationPid = ElasticsearchSink.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, property = ReadingSink.BATCH_SIZE + ":Integer=1000")
+@Component(service = {}, configurationPid = ElasticsearchSink.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ElasticsearchSinkConfig.class, factory = true)
 public final class ElasticsearchSink implements ReadingSink {
 
@@ -30,12 +36,18 @@ public final class ElasticsearchSink implements ReadingSink {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSink.class);
 
     private final ElasticsearchWriter writer;
+    private final ServiceRegistration<ReadingSink> registration;
 
     /** Refuses a bad configuration with the reason (DS logs it); nothing is sent at activation. */
     @Activate
-    public ElasticsearchSink(ElasticsearchSinkConfig config) {
+    public ElasticsearchSink(ElasticsearchSinkConfig config, BundleContext context) {
         SinkSettings settings = SinkSettings.from(config);
         writer = new ElasticsearchWriter(settings);
+        Hashtable<String, Object> service = new Hashtable<>();
+        service.put(ReadingSink.ID, settings.id());
+        service.put(ReadingSink.BATCH_SIZE, config.hearth_sink_batch_size());
+        if (!config.hearth_sink_filter().isBlank()) service.put(ReadingSink.FILTER, config.hearth_sink_filter().trim());
+        registration = context.registerService(ReadingSink.class, this, service);
         LOG.info("sink {}: writing to {} at {}", settings.id(),
                 settings.dataStream() ? "data stream " + settings.indexPrefix() : settings.indexPrefix() + "-yyyy.MM.dd",
                 settings.urls());
@@ -48,6 +60,11 @@ public final class ElasticsearchSink implements ReadingSink {
 
     @Deactivate
     void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework unregisters a stopping bundle's services itself
+        }
         writer.close();
     }
 }

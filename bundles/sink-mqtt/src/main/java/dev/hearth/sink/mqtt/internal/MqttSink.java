@@ -1,6 +1,7 @@
 package dev.hearth.sink.mqtt.internal;
 
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -8,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -31,7 +33,9 @@ import dev.hearth.api.ReadingSink;
  * nothing is published (the client would otherwise queue it in memory); the client reconnects by
  * itself meanwhile.
  */
-@Component(service = ReadingSink.class, configurationPid = MqttSink.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+// Registers its ReadingSink service itself, with only the hearth.sink.* properties: DS would publish
+// every configuration property, the password among them, to anyone who can list services.
+@Component(service = {}, configurationPid = MqttSink.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = MqttSinkConfig.class, factory = true)
 public final class MqttSink implements ReadingSink {
 
@@ -48,12 +52,19 @@ public final class MqttSink implements ReadingSink {
     /** {@code null} unless ha_discovery; guarded by itself. */
     private final HomeAssistantDiscovery discovery;
 
+    /** {@code null} for a sink made by a test without a framework. */
+    private final ServiceRegistration<ReadingSink> registration;
+
     @Activate
     public MqttSink(MqttSinkConfig config, BundleContext context) {
-        this(MqttSettings.from(config, context.getProperty(GATEWAY_PROPERTY)));
+        this(MqttSettings.from(config, context.getProperty(GATEWAY_PROPERTY)), context, config);
     }
 
     MqttSink(MqttSettings settings) {
+        this(settings, null, null);
+    }
+
+    private MqttSink(MqttSettings settings, BundleContext context, MqttSinkConfig config) {
         this.settings = settings;
         this.discovery = settings.haDiscovery() ? new HomeAssistantDiscovery(settings.haPrefix(), settings.gateway(),
                 settings.availabilityTopic(), settings.topic()) : null;
@@ -61,6 +72,15 @@ public final class MqttSink implements ReadingSink {
         client.start();
         LOG.info("sink {}: publishing to {} as {} (topic {}, QoS {}{})", settings.sinkId(), settings.broker(),
                 settings.clientId(), settings.topic().template(), settings.qos(), settings.retain() ? ", retained" : "");
+        if (context == null) {
+            registration = null;
+        } else {
+            Hashtable<String, Object> service = new Hashtable<>();
+            service.put(ReadingSink.ID, settings.sinkId());
+            service.put(ReadingSink.BATCH_SIZE, config.hearth_sink_batch_size());
+            if (!config.hearth_sink_filter().isBlank()) service.put(ReadingSink.FILTER, config.hearth_sink_filter().trim());
+            registration = context.registerService(ReadingSink.class, this, service);
+        }
     }
 
     @Override
@@ -167,6 +187,13 @@ public final class MqttSink implements ReadingSink {
 
     @Deactivate
     void deactivate() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregisters a stopping bundle's services itself
+            }
+        }
         client.close();
         LOG.info("sink {}: disconnected from {}", settings.sinkId(), settings.broker());
     }

@@ -38,14 +38,14 @@ public @interface MqttSinkConfig {
     @AttributeDefinition(name = "User name", required = false)
     String username() default "";
 
-    /** Copied to the service properties by DS like every key; prefer {@code password_file} or {@code .password}. */
-    @AttributeDefinition(name = "Password", description = "Visible among the service properties; prefer password_file "
-            + "or .password.", type = AttributeType.PASSWORD, required = false)
+    /** Never published: the sink registers its service with the hearth.sink.* properties only. */
+    @AttributeDefinition(name = "Password", description = "Inline; password_file keeps it out of config/.",
+            type = AttributeType.PASSWORD, required = false)
     String password() default "";
 
-    /** A key starting with '.' is private: DS does not publish it as a service property. */
-    @AttributeDefinition(name = "Password (private)", description = "Like password, but kept out of the service "
-            + "registry.", type = AttributeType.PASSWORD, required = false)
+    /** Kept for configurations written when inline passwords were published: the same as password. */
+    @AttributeDefinition(name = "Password (older spelling)", description = "The same as password.",
+            type = AttributeType.PASSWORD, required = false)
     String _password() default "";
 
     @AttributeDefinition(name = "Password file", description = "A file holding the password (trailing newlines "
