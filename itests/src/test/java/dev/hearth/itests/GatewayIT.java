@@ -67,6 +67,9 @@ class GatewayIT {
             // The real DHT22 driver reads the simulated IIO files.
             g.metricsWhen(p -> p.contains("dht22_temperature{device=\"demo-climate\"") && p.contains("dht22_humidity{device=\"demo-climate\""),
                     Gateway.START);
+            // The real SDS011 driver and duty cycle, on the simulated sensor behind the serial transport.
+            g.metricsWhen(p -> p.contains("air_quality_pm2_5{device=\"demo-air\"") && p.contains("air_quality_pm10{device=\"demo-air\""),
+                    Duration.ofSeconds(60));
             assertTrue(g.shell("hearth:commands").contains("fridge"), "the plug offers commands");
 
             assertTrue(g.shell("hearth:command fridge off").contains("fridge: relay is off"));
