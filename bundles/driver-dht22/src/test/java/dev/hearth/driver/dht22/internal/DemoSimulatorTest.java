@@ -17,6 +17,7 @@ import dev.hearth.api.DeviceState;
 import dev.hearth.driver.dht22.internal.sim.Dht22Simulator;
 import dev.hearth.driver.dht22.internal.sim.Dht22SimulatorConfig;
 import dev.hearth.testkit.RecordingPublisher;
+import dev.hearth.testkit.RecordingStatusReporter;
 
 /** The demo's set-up: the simulator writes the tree under the data directory and the real driver reads it. */
 class DemoSimulatorTest {
@@ -42,7 +43,7 @@ class DemoSimulatorTest {
     void theDriverReadsTheSimulatedSensorThroughItsRealCode() throws Exception {
         ManualScheduler time = new ManualScheduler(Instant.parse("2026-07-01T00:00:00Z"));
         RecordingPublisher published = new RecordingPublisher();
-        RecordingReporter status = new RecordingReporter();
+        RecordingStatusReporter status = new RecordingStatusReporter();
         Dht22Simulator simulator = new Dht22Simulator(sim(10, 2), time, data, time.clock(), new Random(42));
         assertEquals("dht11\n", Files.readString(data.resolve("sim/iio/iio:device0/name")));
         Dht22Driver driver = new Dht22Driver(new Configs("sim/iio").interval(10).build(), published, status, time, null, data,

@@ -22,6 +22,7 @@ import dev.hearth.api.Reading;
 import dev.hearth.testkit.RecordingPublisher;
 import dev.hearth.transport.gpio.GpioLine;
 import dev.hearth.transport.gpio.GpioUnavailableException;
+import dev.hearth.testkit.RecordingStatusReporter;
 
 /**
  * The driver against a temporary directory shaped like the IIO sysfs tree, on a scheduler with
@@ -36,7 +37,7 @@ class Dht22DriverTest {
     FakeIio iio;
     ManualScheduler time;
     RecordingPublisher published;
-    RecordingReporter status;
+    RecordingStatusReporter status;
     FakeGpio gpio;
     /** Virtual times (ms) at which the driver read the sensor. */
     final List<Long> reads = new ArrayList<>();
@@ -50,7 +51,7 @@ class Dht22DriverTest {
         Files.createDirectories(iio.root);
         time = new ManualScheduler(EPOCH);
         published = new RecordingPublisher();
-        status = new RecordingReporter();
+        status = new RecordingStatusReporter();
         gpio = new FakeGpio(time);
     }
 
@@ -301,7 +302,7 @@ class Dht22DriverTest {
         driver.deactivate();
         time.advance(60_000);
         assertEquals(1, reads.size());
-        assertEquals(List.of("dht22"), status.removed);
+        assertEquals(List.of("dht22"), status.removed());
         assertTrue(gpio.closed);
         assertEquals(0, time.pending());
     }

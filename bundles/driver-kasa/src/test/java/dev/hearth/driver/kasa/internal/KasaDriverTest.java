@@ -29,6 +29,7 @@ import dev.hearth.api.Reading;
 import dev.hearth.driver.kasa.internal.sim.KasaPlugServer;
 import dev.hearth.driver.kasa.internal.sim.SimulatedPlug;
 import dev.hearth.testkit.RecordingPublisher;
+import dev.hearth.testkit.RecordingStatusReporter;
 
 /** The component on a real scheduler against the npm simulator and scripted peers. */
 class KasaDriverTest {
@@ -38,7 +39,7 @@ class KasaDriverTest {
 
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2);
     private final RecordingPublisher publisher = new RecordingPublisher();
-    private final RecordingReporter status = new RecordingReporter();
+    private final RecordingStatusReporter status = new RecordingStatusReporter();
     private final int closedPort = closedPort();
 
     @BeforeAll
@@ -81,7 +82,7 @@ class KasaDriverTest {
         assertEquals("fridge-plug", v2.device(), "the alias, sanitised, once the plug has answered");
         DeviceStatus online = status.await(s -> s.device().equals("fridge-plug") && s.state() == DeviceState.ONLINE, WAIT);
         assertEquals("2.0", online.details().get("hw_ver"));
-        assertTrue(status.removed.contains("kasa-127.0.0.1"), "the provisional id is forgotten: " + status.removed);
+        assertTrue(status.removed().contains("kasa-127.0.0.1"), "the provisional id is forgotten: " + status.removed());
         v1.deactivate();
         v2.deactivate();
     }

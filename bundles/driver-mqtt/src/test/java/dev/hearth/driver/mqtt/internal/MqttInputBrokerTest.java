@@ -28,6 +28,7 @@ import dev.hearth.api.DeviceStatus;
 import dev.hearth.api.Reading;
 import dev.hearth.api.ReadingPublisher;
 import dev.hearth.testkit.RecordingPublisher;
+import dev.hearth.testkit.RecordingStatusReporter;
 
 /** The driver against a real Mosquitto on 127.0.0.1, fed by a second client playing Zigbee2MQTT or an ESP32. */
 class MqttInputBrokerTest {
@@ -46,7 +47,7 @@ class MqttInputBrokerTest {
         scheduler.shutdownNow();
     }
 
-    private MqttInputDriver start(int port, ReadingPublisher publisher, RecordingReporter reporter, Map<String, Object> extra)
+    private MqttInputDriver start(int port, ReadingPublisher publisher, RecordingStatusReporter reporter, Map<String, Object> extra)
             throws Exception {
         Map<String, Object> values = new HashMap<>(Map.of("port", port, "reconnect__max__s", 2, "instance", "test"));
         values.putAll(extra);
@@ -79,7 +80,7 @@ class MqttInputBrokerTest {
             z2m.retain("zigbee2mqtt/bridge/devices", resource("bridge-devices.json"));
             z2m.retain("zigbee2mqtt/bridge/state", "online");
             RecordingPublisher publisher = new RecordingPublisher();
-            RecordingReporter reporter = new RecordingReporter();
+            RecordingStatusReporter reporter = new RecordingStatusReporter();
             MqttInputDriver d = start(broker.port(), publisher, reporter, Map.of("z2m__strings", new String[] { "action" }));
             reporter.await("zigbee2mqtt-bridge", s -> s.state() == DeviceState.ONLINE, WAIT);
 
@@ -121,7 +122,7 @@ class MqttInputBrokerTest {
     void genericJsonTimestampsAndMalformedMessagesAreSkippedWhileTheDriverKeepsRunning() throws Exception {
         try (Mosquitto broker = new Mosquitto(dir, null).start(); TestClient esp = new TestClient(broker.port())) {
             RecordingPublisher publisher = new RecordingPublisher();
-            RecordingReporter reporter = new RecordingReporter();
+            RecordingStatusReporter reporter = new RecordingStatusReporter();
             MqttInputDriver d = start(broker.port(), publisher, reporter, Map.of("mode", "json", "topics",
                     new String[] { "sensors/+/state" }, "json__time__field", "ts", "json__measurement", "dht22",
                     "max__payload__kib", 1, "json__tags", new String[] { "site=lab" }));
@@ -171,7 +172,7 @@ class MqttInputBrokerTest {
     void arrivalTimeWhenNoTimeFieldAndDeviceFromAPayloadField() throws Exception {
         try (Mosquitto broker = new Mosquitto(dir, null).start(); TestClient kasa = new TestClient(broker.port())) {
             RecordingPublisher publisher = new RecordingPublisher();
-            start(broker.port(), publisher, new RecordingReporter(), Map.of("mode", "json", "topics", new String[] { "lab_plug1" },
+            start(broker.port(), publisher, new RecordingStatusReporter(), Map.of("mode", "json", "topics", new String[] { "lab_plug1" },
                     "json__device__field", "device_id", "json__measurement", "smart_plug"));
             Instant before = Instant.now();
             kasa.publish("lab_plug1", "{\"power_usage\":12.5,\"voltage\":230.1,\"current\":0.05,\"device_id\":\"8006ABC\"}");
@@ -195,13 +196,13 @@ class MqttInputBrokerTest {
             Map<String, Object> config = Map.of("mode", "json", "topics", new String[] { "sensors/+" }, "json__time__field", "ts",
                     "version", version, "client__id", "ack-test", "qos", qos);
             TestPublisher hanging = new TestPublisher(TestPublisher.Mode.HOLD);
-            MqttInputDriver first = start(broker.port(), hanging, new RecordingReporter(), config);
+            MqttInputDriver first = start(broker.port(), hanging, new RecordingStatusReporter(), config);
             esp.publish("sensors/a", "{\"v\":1,\"ts\":1767225600}".getBytes(StandardCharsets.UTF_8), qos, false);
             Reading held = hanging.awaitAttempts(1, WAIT).get(0);
             stop(first); // the stage never completed: nothing was acknowledged
 
             RecordingPublisher journal = new RecordingPublisher();
-            MqttInputDriver second = start(broker.port(), journal, new RecordingReporter(), config);
+            MqttInputDriver second = start(broker.port(), journal, new RecordingStatusReporter(), config);
             Reading redelivered = journal.await(r -> true, 1, WAIT).get(0);
             assertEquals(held.id(), redelivered.id());
             esp.publish("sensors/a", "{\"v\":2,\"ts\":1767225601}".getBytes(StandardCharsets.UTF_8), qos, false);
@@ -210,7 +211,7 @@ class MqttInputBrokerTest {
             stop(second);
 
             RecordingPublisher third = new RecordingPublisher();
-            start(broker.port(), third, new RecordingReporter(), config);
+            start(broker.port(), third, new RecordingStatusReporter(), config);
             esp.publish("sensors/a", "{\"v\":3,\"ts\":1767225602}".getBytes(StandardCharsets.UTF_8), qos, false);
             List<Reading> got = third.await(r -> true, 1, WAIT);
             Thread.sleep(300);
@@ -223,7 +224,7 @@ class MqttInputBrokerTest {
     void aFailedCommitReconnectsAndTheBrokerRedeliversUntilItIsCommittedOnce() throws Exception {
         try (Mosquitto broker = new Mosquitto(dir, null).start(); TestClient esp = new TestClient(broker.port())) {
             TestPublisher journal = new TestPublisher(TestPublisher.Mode.FAIL);
-            RecordingReporter reporter = new RecordingReporter();
+            RecordingStatusReporter reporter = new RecordingStatusReporter();
             MqttInputDriver d = start(broker.port(), journal, reporter, Map.of("mode", "json", "topics", new String[] { "sensors/+" },
                     "json__time__field", "ts"));
             esp.publish("sensors/a", "{\"v\":1,\"ts\":1767225600}");
@@ -246,7 +247,7 @@ class MqttInputBrokerTest {
             String sinkJson = "{\"id\":\"0123\",\"device\":\"kitchen\",\"measurement\":\"climate\",\"time\":\"2026-01-01T00:00:00Z\","
                     + "\"tags\":{},\"fields\":{\"temperature\":21.5}}";
             RecordingPublisher publisher = new RecordingPublisher();
-            MqttInputDriver safe = start(broker.port(), publisher, new RecordingReporter(), Map.of("mode", "json", "topics",
+            MqttInputDriver safe = start(broker.port(), publisher, new RecordingStatusReporter(), Map.of("mode", "json", "topics",
                     new String[] { "#" }));
             other.publish("hearth/gw1/kitchen/climate", sinkJson); // our MQTT sink's default topic
             other.publish("hearth/gw1/status", "online");
@@ -261,7 +262,7 @@ class MqttInputBrokerTest {
             stop(safe);
 
             RecordingPublisher unsafe = new RecordingPublisher();
-            start(broker.port(), unsafe, new RecordingReporter(), Map.of("mode", "json", "topics", new String[] { "hearth/#" },
+            start(broker.port(), unsafe, new RecordingStatusReporter(), Map.of("mode", "json", "topics", new String[] { "hearth/#" },
                     "exclude__own", false, "client__id", "unsafe"));
             other.publish("hearth/gw1/kitchen/climate", sinkJson);
             unsafe.await(r -> true, 1, WAIT);

@@ -28,6 +28,7 @@ import dev.hearth.mqtt.BrokerSettings;
 import dev.hearth.mqtt.MqttClients;
 import dev.hearth.testkit.RecordingPublisher;
 import dev.hearth.testkit.TlsMosquitto;
+import dev.hearth.testkit.RecordingStatusReporter;
 
 /** The driver with a client certificate (client_cert_file, client_key_file) against a Mosquitto that demands one. */
 class MqttInputTlsTest {
@@ -58,7 +59,7 @@ class MqttInputTlsTest {
     void aClientCertificateLetsTheDriverInWithoutItTheConnectionIsOfflineWithTheReason() throws Exception {
         try (TlsMosquitto broker = new TlsMosquitto(dir)) {
             RecordingPublisher publisher = new RecordingPublisher();
-            MqttInputDriver d = new MqttInputDriver(Configs.settings(tls(broker, true)), publisher, new RecordingReporter(), scheduler);
+            MqttInputDriver d = new MqttInputDriver(Configs.settings(tls(broker, true)), publisher, new RecordingStatusReporter(), scheduler);
             try {
                 d.connection().subscribed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 BrokerSettings device = BrokerSettings.builder().host("127.0.0.1").port(broker.port).clientId("", "esp32")
@@ -79,7 +80,7 @@ class MqttInputTlsTest {
                 d.deactivate();
             }
 
-            RecordingReporter reporter = new RecordingReporter();
+            RecordingStatusReporter reporter = new RecordingStatusReporter();
             MqttInputDriver without = new MqttInputDriver(Configs.settings(tls(broker, false)), new RecordingPublisher(), reporter,
                     scheduler);
             try {

@@ -26,6 +26,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 
 import dev.hearth.api.Reading;
 import dev.hearth.testkit.RecordingPublisher;
+import dev.hearth.testkit.RecordingStatusReporter;
 
 /**
  * A burst of QoS 1 messages from 100 devices, published as fast as one client can, against
@@ -48,7 +49,7 @@ class ThroughputTest {
         try (Mosquitto broker = new Mosquitto(dir, null).start()) {
             RecordingPublisher journal = new RecordingPublisher();
             MqttInputDriver driver = new MqttInputDriver(Configs.settings(Map.of("port", broker.port(), "mode", "json",
-                    "topics", new String[] { "bench/+" }, "json__time__field", "seq")), journal, new RecordingReporter(), scheduler);
+                    "topics", new String[] { "bench/+" }, "json__time__field", "seq")), journal, new RecordingStatusReporter(), scheduler);
             driver.connection().subscribed().get(10, TimeUnit.SECONDS);
             Mqtt5AsyncClient pub = MqttClient.builder().useMqttVersion5().identifier("bench-pub").serverHost("127.0.0.1")
                     .serverPort(broker.port()).executorConfig().nettyThreads(1).applyExecutorConfig().buildAsync();
