@@ -15,6 +15,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.ArrayList;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -159,6 +161,23 @@ final class Gateway implements AutoCloseable {
     }
 
     /** Runs one console command through {@code bin/hearth shell}, as a user would; returns its output. */
+    /** Runs {@code bin/hearth} with a tool verb (keygen, sign, verify); returns its output, failing on a non-zero exit. */
+    String tool(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/hearth").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("HEARTH_HOME", home.toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("hearth " + String.join(" ", args) + " did not return");
+        }
+        if (p.exitValue() != 0) throw new AssertionError("hearth " + String.join(" ", args) + " failed (" + p.exitValue() + "): " + out);
+        return out;
+    }
+
     String shell(String command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/hearth").toString(), "shell", command).redirectErrorStream(true);
         pb.environment().put("HEARTH_HOME", home.toString());

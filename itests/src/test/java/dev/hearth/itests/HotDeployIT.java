@@ -51,13 +51,31 @@ class HotDeployIT {
             try (Stream<Path> all = Files.walk(g.home.resolve("system"))) {
                 v1 = all.filter(p -> p.getFileName().toString().startsWith("hearth-driver-loadgen-")).findFirst().orElseThrow();
             }
-            Path ack = g.home.resolve("data/hot.ack");
-            g.config("dev.hearth.driver.loadgen-hot.cfg", "device = hot\nrate_per_second = 100\nbatch_size = 10\nack_file = " + ack + "\n");
-            drop(v1, g.home.resolve("deploy/loadgen.jar"));
-            g.await(() -> CrashIT.ackOf(ack) >= 200, Duration.ofSeconds(60), () -> "v1 acknowledged " + CrashIT.ackOf(ack));
-
+            // Signed with a key of our own whose certificate the gateway trusts (deploy.signatures = required).
+            Map<String, String> password = Map.of("HEARTH_KEY_PASSWORD", "hot-deploy-test");
+            g.tool(password, "keygen", dir.resolve("keys").toString(), "release");
+            Files.copy(dir.resolve("keys/release.pem"), g.home.resolve("config/trusted-keys/release.pem"));
+            Path unsigned = dir.resolve("loadgen-unsigned.jar");
+            Files.copy(v1, unsigned);
             Path v2 = dir.resolve("loadgen-v2.jar");
             withVersion(v1, v2, "0.1.0.v2");
+            Path signedV1 = dir.resolve("loadgen-v1.jar");
+            Files.copy(v1, signedV1);
+            g.tool(password, "sign", dir.resolve("keys/release.p12").toString(), signedV1.toString(), v2.toString());
+            assertTrue(g.tool(Map.of(), "verify", signedV1.toString()).contains("trusted, signed by"));
+
+            // An unsigned bundle is refused, with the reason, and never runs.
+            Path ack = g.home.resolve("data/hot.ack");
+            g.config("dev.hearth.driver.loadgen-hot.cfg", "device = hot\nrate_per_second = 100\nbatch_size = 10\nack_file = " + ack + "\n");
+            drop(unsigned, g.home.resolve("deploy/loadgen.jar"));
+            g.await(() -> g.logText().contains("loadgen.jar is not installed: ") && g.logText().contains("the jar is not signed"),
+                    Duration.ofSeconds(30), () -> "the unsigned jar is refused in the log");
+            Thread.sleep(2_000);
+            assertEquals(0, CrashIT.ackOf(ack), "the unsigned driver never ran");
+
+            drop(signedV1, g.home.resolve("deploy/loadgen.jar"));
+            g.await(() -> CrashIT.ackOf(ack) >= 200, Duration.ofSeconds(60), () -> "v1 acknowledged " + CrashIT.ackOf(ack));
+
             drop(v2, g.home.resolve("deploy/loadgen.jar"));
             g.await(() -> versionsSeen(g.home).contains("0.1.0.v2"), Duration.ofSeconds(60), () -> "v2 readings; seen " + versionsSeen(g.home));
             long afterUpdate = CrashIT.ackOf(ack);

@@ -21,7 +21,10 @@ final class FrameworkSettings {
         p.put("org.osgi.framework.startlevel.beginning", String.valueOf(BEGINNING_START_LEVEL));
         p.put("felix.startlevel.bundle", String.valueOf(DEFAULT_BUNDLE_START_LEVEL));
         // Only the JRE's own packages come from the class path; everything else is a bundle.
-        p.put("org.osgi.framework.bootdelegation", "jdk.internal.reflect,jdk.internal.reflect.*,sun.reflect,sun.reflect.*");
+        // bluez-dbus-osgi 0.3.2 (the BLE transport) uses javax.net and com.sun.security.auth.module
+        // without importing them: boot delegation, rather than a repackaged copy of the library.
+        p.put("org.osgi.framework.bootdelegation", "jdk.internal.reflect,jdk.internal.reflect.*,sun.reflect,sun.reflect.*,"
+                + "javax.net,javax.net.*,com.sun.security.auth.module");
         // Felix's URL-handler service machinery is not needed and costs a thread and start time.
         p.put("felix.service.urlhandlers", "false");
         return p;
@@ -35,6 +38,7 @@ final class FrameworkSettings {
 
         p.put("hearth.home", home.toString());
         p.put("hearth.data", data.toString());
+        p.put("hearth.deploy.signatures", config.deploySignaturesRequired() ? "required" : "optional");
         p.put("hearth.gateway.id", config.gatewayId());
         p.put("hearth.version", version);
         p.put("hearth.demo", String.valueOf(demo));
@@ -52,10 +56,14 @@ final class FrameworkSettings {
         p.put("org.apache.felix.http.mbeans", "false");
 
         // FileInstall: config/ (*.cfg, *.config) and deploy/ (*.jar), polled once a second.
-        p.put("felix.fileinstall.dir", home.resolve("config") + "," + home.resolve("deploy"));
+        // deploy/ is where users drop bundles; the console's deploy guard checks each (signature,
+        // is it a bundle) and moves what passes to data/deploy-verified/, which FileInstall installs from.
+        p.put("felix.fileinstall.dir", home.resolve("config") + "," + home.resolve("deploy") + "," + data.resolve("deploy-verified"));
         p.put("felix.fileinstall.filter", ".*\\.(cfg|config|jar)");
         p.put("felix.fileinstall.poll", "1000");
         p.put("felix.fileinstall.noInitialDelay", "true");
+        // config/trusted-keys/ is read by the deploy/ guard, not installed as an exploded bundle
+        p.put("felix.fileinstall.subdir.mode", "skip");
         p.put("felix.fileinstall.enableConfigSave", "false");
         p.put("felix.fileinstall.bundles.new.start", "true");
         p.put("felix.fileinstall.start.level", String.valueOf(DEFAULT_BUNDLE_START_LEVEL));

@@ -43,6 +43,7 @@ final class Gateway {
         }
         try {
             Files.createDirectories(data.resolve("tmp"));
+            Files.createDirectories(data.resolve("deploy-verified"));
         } catch (IOException e) {
             throw new LauncherException(data + ": cannot create the data directory: " + e.getMessage(),
                     LauncherException.CONFIG, e);

@@ -35,10 +35,11 @@ public final class GatewayConfig {
     public static final String LOG_LEVEL = "log.level";
     public static final String CONSOLE_PASSWORD_SHA256 = "console.password.sha256";
     public static final String CACHE_CLEAN = "cache.clean";
+    public static final String DEPLOY_SIGNATURES = "deploy.signatures";
 
     public static final List<String> DEFAULT_FEATURES = List.of("core", "system-monitor", "prometheus", "file");
     static final Set<String> KEYS = Set.of(FEATURES, GATEWAY_ID, HTTP_HOST, HTTP_PORT, LOG_LEVEL,
-            CONSOLE_PASSWORD_SHA256, CACHE_CLEAN);
+            CONSOLE_PASSWORD_SHA256, CACHE_CLEAN, DEPLOY_SIGNATURES);
     static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     /** Used in MQTT topics and metric labels: no '/', '+', '#', spaces or control characters. */
@@ -54,9 +55,11 @@ public final class GatewayConfig {
     private final String logLevel;
     private final String consolePasswordSha256;
     private final boolean cleanCache;
+    private final boolean deploySignaturesRequired;
 
     private GatewayConfig(List<String> features, String gatewayId, String httpHost, int httpPort, String logLevel,
-            String consolePasswordSha256, boolean cleanCache) {
+            String consolePasswordSha256, boolean cleanCache, boolean deploySignaturesRequired) {
+        this.deploySignaturesRequired = deploySignaturesRequired;
         this.features = features;
         this.gatewayId = gatewayId;
         this.httpHost = httpHost;
@@ -174,7 +177,12 @@ public final class GatewayConfig {
         } else {
             throw new LauncherException(source + ": key " + CACHE_CLEAN + ": '" + clean + "' is not onFirstInit or none");
         }
-        return new GatewayConfig(features, id, host, port, level, sha.toLowerCase(Locale.ROOT), cleanCache);
+        String signatures = value(raw, DEPLOY_SIGNATURES);
+        if (!signatures.isEmpty() && !signatures.equals("required") && !signatures.equals("optional")) {
+            throw new LauncherException(source + ": key " + DEPLOY_SIGNATURES + ": '" + signatures + "' is not required or optional");
+        }
+        return new GatewayConfig(features, id, host, port, level, sha.toLowerCase(Locale.ROOT), cleanCache,
+                !signatures.equals("optional"));
     }
 
     static List<String> parseFeatures(String text, String source) throws LauncherException {
@@ -237,6 +245,11 @@ public final class GatewayConfig {
 
     public List<String> features() {
         return features;
+    }
+
+    /** Whether a jar dropped into deploy/ must be signed by a trusted key (the default) to be installed. */
+    public boolean deploySignaturesRequired() {
+        return deploySignaturesRequired;
     }
 
     public String gatewayId() {

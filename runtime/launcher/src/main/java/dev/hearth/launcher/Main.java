@@ -39,6 +39,9 @@ public final class Main {
                     yield 0;
                 }
                 case "shell" -> ShellClient.run(home(), rest);
+                case "keygen" -> SigningTool.keygen(rest);
+                case "sign" -> SigningTool.sign(rest);
+                case "verify" -> SigningTool.verify(home(), rest);
                 case "check-features" -> {
                     if (rest.length != 2) {
                         throw new LauncherException("usage: check-features FEATURES_DIR SYSTEM_DIR");
@@ -77,11 +80,15 @@ public final class Main {
 
     static void usage() {
         System.err.println("""
-                usage: hearth [run | demo | version | shell [COMMAND...] | check-features FEATURES SYSTEM]
+                usage: hearth [run | demo | version | shell [COMMAND...] | keygen DIR NAME | sign KEYSTORE JAR... | verify JAR...
+                              | check-features FEATURES SYSTEM]
                   run       run the gateway (config/gateway.properties, data/)
                   demo      run the demo: no servers needed, state in data/demo
                   version   print the version
                   shell     send console commands to the running gateway
+                  keygen    make an Ed25519 signing key (DIR/NAME.p12) and its certificate (DIR/NAME.pem)
+                  sign      sign bundle jars in place (needs a full JDK); password from HEARTH_KEY_PASSWORD or the terminal
+                  verify    check jars against config/trusted-keys/ as deploy/ and OTA do
                 """);
     }
 

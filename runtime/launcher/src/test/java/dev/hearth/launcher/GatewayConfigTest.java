@@ -38,6 +38,15 @@ class GatewayConfigTest {
         assertEquals("info", c.logLevel());
         assertEquals("", c.consolePasswordSha256());
         assertTrue(c.cleanCache());
+        assertTrue(c.deploySignaturesRequired(), "signatures are required unless the owner says otherwise");
+    }
+
+    @Test
+    void deploySignaturesAreRequiredOrOptional() throws Exception {
+        assertFalse(load("deploy.signatures = optional\n").deploySignaturesRequired());
+        assertTrue(load("deploy.signatures = required\n").deploySignaturesRequired());
+        assertTrue(load("deploy.signatures =\n").deploySignaturesRequired());
+        assertTrue(error("deploy.signatures = off\n").contains("deploy.signatures: 'off' is not required or optional"));
     }
 
     @Test
