@@ -70,6 +70,10 @@ class GatewayIT {
             // The real SDS011 driver and duty cycle, on the simulated sensor behind the serial transport.
             g.metricsWhen(p -> p.contains("air_quality_pm2_5{device=\"demo-air\"") && p.contains("air_quality_pm10{device=\"demo-air\""),
                     Duration.ofSeconds(60));
+            // The real iBBQ driver (login, notifications, decoding) on the simulated thermometer behind the BLE transport.
+            g.metricsWhen(p -> p.contains("bbq_bbq_temp{bbq_probe=\"1\",device=\"smoker\"") && p.contains("bbq_battery_bbq_battery{device=\"smoker\"}"),
+                    Duration.ofSeconds(60));
+            assertTrue(g.shell("hearth:commands").contains("smoker"), "the thermometer takes commands");
             assertTrue(g.shell("hearth:commands").contains("fridge"), "the plug offers commands");
 
             assertTrue(g.shell("hearth:command fridge off").contains("fridge: relay is off"));
