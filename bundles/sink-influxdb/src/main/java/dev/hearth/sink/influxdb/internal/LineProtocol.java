@@ -96,30 +96,17 @@ final class LineProtocol {
         if (reading.tags().containsKey(deviceTag)) {
             return new Refused("tag '" + deviceTag + "' clashes with the device tag; rename the tag or set device_tag");
         }
-        String problem = problem("measurement", measurement);
+        // One pass per name or value: checked and escaped together (a replay writes millions of lines).
+        StringBuilder line = new StringBuilder(64 + 32 * (reading.tags().size() + 1 + reading.fields().size()));
+        String problem = append(line, "measurement", measurement, MEASUREMENT);
         if (problem != null) return new Refused(problem);
-
-        List<Map.Entry<String, String>> tags = new ArrayList<>(reading.tags().size() + 1);
-        tags.addAll(reading.tags().entrySet());
-        tags.add(Map.entry(deviceTag, reading.device()));
-        tags.sort((a, b) -> compareUtf8(a.getKey(), b.getKey()));
-
-        StringBuilder line = new StringBuilder(64 + 32 * (tags.size() + reading.fields().size()));
-        escape(line, measurement, " ,");
-        for (Map.Entry<String, String> tag : tags) {
-            problem = problem("tag key", tag.getKey());
-            if (problem == null) problem = problem("tag '" + tag.getKey() + "' value", tag.getValue());
-            if (problem != null) return new Refused(problem);
-            escape(line.append(','), tag.getKey(), " ,=");
-            escape(line.append('='), tag.getValue(), " ,=");
-        }
+        problem = appendTags(line, reading);
+        if (problem != null) return new Refused(problem);
         char separator = ' ';
         for (Map.Entry<String, Object> field : reading.fields().entrySet()) {
-            problem = problem("field key", field.getKey());
+            problem = append(line.append(separator), "field key", field.getKey(), NAME);
             if (problem != null) return new Refused(problem);
-            escape(line.append(separator), field.getKey(), " ,=");
-            line.append('=');
-            appendValue(line, field.getValue());
+            appendValue(line.append('='), field.getValue());
             separator = ',';
         }
         long time;
@@ -129,6 +116,56 @@ final class LineProtocol {
             return new Refused("timestamp " + reading.timestamp() + " does not fit in 64 bits at precision " + precision.parameter());
         }
         return new Line(line.append(' ').append(time).toString());
+    }
+
+    /**
+     * The tags, the device tag among them, in the order of their keys' UTF-8 bytes (what InfluxDB
+     * recommends). A reading's tags are sorted by String order, which is the same as long as no key
+     * has a character past U+D7FF; only then are they sorted again.
+     */
+    private String appendTags(StringBuilder line, Reading reading) {
+        boolean simple = !hasHighChar(deviceTag);
+        for (String key : reading.tags().keySet()) {
+            if (hasHighChar(key)) {
+                simple = false;
+                break;
+            }
+        }
+        if (!simple) {
+            List<Map.Entry<String, String>> tags = new ArrayList<>(reading.tags().size() + 1);
+            tags.addAll(reading.tags().entrySet());
+            tags.add(Map.entry(deviceTag, reading.device()));
+            tags.sort((a, b) -> compareUtf8(a.getKey(), b.getKey()));
+            for (Map.Entry<String, String> tag : tags) {
+                String problem = appendTag(line, tag.getKey(), tag.getValue());
+                if (problem != null) return problem;
+            }
+            return null;
+        }
+        boolean deviceDone = false;
+        for (Map.Entry<String, String> tag : reading.tags().entrySet()) {
+            if (!deviceDone && tag.getKey().compareTo(deviceTag) > 0) {
+                String problem = appendTag(line, deviceTag, reading.device());
+                if (problem != null) return problem;
+                deviceDone = true;
+            }
+            String problem = appendTag(line, tag.getKey(), tag.getValue());
+            if (problem != null) return problem;
+        }
+        return deviceDone ? null : appendTag(line, deviceTag, reading.device());
+    }
+
+    private static String appendTag(StringBuilder line, String key, String value) {
+        String problem = append(line.append(','), "tag key", key, NAME);
+        if (problem == null) problem = append(line.append('='), value, NAME, key);
+        return problem;
+    }
+
+    private static boolean hasHighChar(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= '\uD800') return true;
+        }
+        return false;
     }
 
     private static void appendValue(StringBuilder line, Object value) {
@@ -141,46 +178,68 @@ final class LineProtocol {
             line.append(b.booleanValue());
         } else {
             line.append('"');
-            escape(line, (String) value, "\"\\");
+            appendString(line, (String) value);
             line.append('"');
         }
     }
 
-    /** Backslash-escapes each character of {@code special} in {@code text}. */
-    private static void escape(StringBuilder out, String text, String special) {
-        int first = firstOf(text, special);
-        if (first < 0) {
-            out.append(text); // the common case, a plain name: one copy instead of a char at a time
-            return;
-        }
-        out.append(text, 0, first);
-        for (int i = first; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (special.indexOf(c) >= 0) out.append('\\');
-            out.append(c);
-        }
+    /** What a name or tag value escapes: measurement names only space and comma. */
+    private static final int MEASUREMENT = 1;
+    /** Tag keys, tag values and field keys escape space, comma and equals sign. */
+    private static final int NAME = 2;
+
+    private static String append(StringBuilder out, String what, String text, int kind) {
+        return appendName(out, text, kind, what, null);
     }
 
-    private static int firstOf(String text, String special) {
-        for (int i = 0; i < text.length(); i++) {
-            if (special.indexOf(text.charAt(i)) >= 0) return i;
-        }
-        return -1;
+    private static String append(StringBuilder out, String text, int kind, String tagKey) {
+        return appendName(out, text, kind, null, tagKey);
     }
 
-    /** Why {@code text} cannot be written unambiguously, or {@code null} if it can. */
-    private static String problem(String what, String text) {
+    /**
+     * Appends a measurement, tag key, tag value or field key, backslash-escaping what needs it;
+     * returns why it cannot be written unambiguously instead (a control character, or a backslash,
+     * which servers read differently), or {@code null}. A char-by-char scan with plain comparisons:
+     * under the gateway's C1-only JIT, {@code String.indexOf} per character cost most of a replay.
+     */
+    private static String appendName(StringBuilder out, String text, int kind, String what, String tagKey) {
+        int start = out.length();
+        int plainFrom = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                return what + " '" + text.replaceAll("\\p{Cntrl}", "?") + "' contains a control character (such as a line break)";
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                out.setLength(start);
+                return label(what, tagKey) + " '" + text.replaceAll("\\p{Cntrl}", "?") + "' contains a control character (such as a line break)";
             }
             if (c == '\\') {
-                return what + " '" + text + "' contains a backslash, which servers read differently "
+                out.setLength(start);
+                return label(what, tagKey) + " '" + text + "' contains a backslash, which servers read differently "
                         + "(InfluxDB 1.x keeps it, QuestDB and InfluxDB 3 take it as an escape)";
             }
+            if (c == ' ' || c == ',' || (c == '=' && kind == NAME)) {
+                out.append(text, plainFrom, i).append('\\');
+                plainFrom = i;
+            }
         }
+        out.append(text, plainFrom, text.length());
         return null;
+    }
+
+    private static String label(String what, String tagKey) {
+        return what != null ? what : "tag '" + tagKey + "' value";
+    }
+
+    /** A string field's value: double quotes and backslashes escaped (anything else is allowed). */
+    private static void appendString(StringBuilder out, String text) {
+        int plainFrom = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append(text, plainFrom, i).append('\\');
+                plainFrom = i;
+            }
+        }
+        out.append(text, plainFrom, text.length());
     }
 
     /** Orders strings by their UTF-8 bytes, which is code point order (String.compareTo is UTF-16 order). */
