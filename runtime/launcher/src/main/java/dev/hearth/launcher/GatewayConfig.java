@@ -37,7 +37,7 @@ public final class GatewayConfig {
     public static final String CACHE_CLEAN = "cache.clean";
     public static final String DEPLOY_SIGNATURES = "deploy.signatures";
 
-    public static final List<String> DEFAULT_FEATURES = List.of("core", "system-monitor", "prometheus", "file");
+    public static final List<String> DEFAULT_FEATURES = List.of("core", "system-monitor", "prometheus", "file", "web");
     static final Set<String> KEYS = Set.of(FEATURES, GATEWAY_ID, HTTP_HOST, HTTP_PORT, LOG_LEVEL,
             CONSOLE_PASSWORD_SHA256, CACHE_CLEAN, DEPLOY_SIGNATURES);
     static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
