@@ -57,6 +57,11 @@ public final class Mosquitto implements AutoCloseable {
     public Mosquitto start() throws IOException, InterruptedException {
         process = new ProcessBuilder(binary().toString(), "-c", dir.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.out").toFile()).start();
+        // A test that fails before it stops its broker must not leave it running after the JVM.
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (started.isAlive()) started.destroyForcibly();
+        }, "mosquitto-reaper"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new AssertionError("mosquitto exited: " + Files.readString(dir.resolve("mosquitto.out")));

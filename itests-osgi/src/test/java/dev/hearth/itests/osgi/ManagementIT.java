@@ -123,6 +123,7 @@ public class ManagementIT {
                 bundle(HearthOptions.url("reactive-streams")).startLevel(3),
                 bundle(HearthOptions.url("rxjava")).startLevel(3),
                 bundle(HearthOptions.url("jctools")).startLevel(3),
+                bundle(HearthOptions.url("hearth-signing")).startLevel(4), // OTA verifies with it
                 bundle(HearthOptions.url("hearth-net-support")).startLevel(4),
                 bundle(HearthOptions.url("hearth-mqtt-support")).startLevel(4),
                 bundle(HearthOptions.url("hearth-driver-loadgen")).startLevel(4),

@@ -52,9 +52,17 @@ final class Handler {
     private final BiConsumer<String, JsonObject> events;
     private final Supplier<JsonObject> status;
     private final long commandTimeoutSeconds;
+    /** OTA of bundles ({@code bundle/...}), or null where there is none (unit tests). */
+    private final Ota ota;
 
     Handler(Catalog catalog, ConfigEditor editor, Supplier<List<DeviceCommands>> commands, BiConsumer<String, JsonObject> events,
             Supplier<JsonObject> status, long commandTimeoutSeconds) {
+        this(catalog, editor, commands, events, status, commandTimeoutSeconds, null);
+    }
+
+    Handler(Catalog catalog, ConfigEditor editor, Supplier<List<DeviceCommands>> commands, BiConsumer<String, JsonObject> events,
+            Supplier<JsonObject> status, long commandTimeoutSeconds, Ota ota) {
+        this.ota = ota;
         this.catalog = catalog;
         this.editor = editor;
         this.commands = commands;
@@ -73,6 +81,8 @@ final class Handler {
                 case "config/set", "config/delete" -> edit(r);
                 case "command/list" -> commandList(r.body());
                 case "command/run" -> commandRun(r);
+                case "bundle/list", "bundle/install", "bundle/update", "bundle/uninstall", "bundle/start", "bundle/stop" ->
+                    ota != null ? ota.handle(r) : error("OTA is not available here");
                 default -> error("unknown operation '" + r.op() + "'");
             };
         } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package dev.hearth.management.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,6 +24,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 
 import dev.hearth.api.command.DeviceCommands;
+import dev.hearth.api.status.GatewayStatus;
 import dev.hearth.mqtt.BrokerSettings;
 
 /**
@@ -62,6 +65,9 @@ public final class Management {
     private final ThreadPoolExecutor worker;
     private final Handler handler;
     private final MqttLink link;
+    private final Ota ota;
+    private volatile ServiceComponentRuntime scr;
+    private volatile GatewayStatus gatewayStatus;
     private final ScheduledFuture<?> statusRefresh;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -95,7 +101,17 @@ public final class Management {
         ConfigAdminStore store = new ConfigAdminStore(configAdmin);
         OsgiCatalog catalog = new OsgiCatalog(context, store, metatype);
         ConfigEditor editor = new ConfigEditor(store, catalog::metatype, configDir);
-        handler = new Handler(catalog, editor, () -> List.copyOf(commands), this::event, this::status, c.command__timeout__s());
+        String home = context.getProperty("hearth.home");
+        String data = context.getProperty("hearth.data");
+        Path otaDir = (data != null && !data.isBlank() ? Path.of(data.trim()) : Path.of(home != null ? home : ".", "data"))
+                .resolve("ota").toAbsolutePath();
+        Path keys = c.ota__trusted__keys() != null && !c.ota__trusted__keys().isBlank() ? Path.of(c.ota__trusted__keys().trim())
+                : Path.of(home != null ? home : ".", "config", "trusted-keys").toAbsolutePath();
+        long otaMax = c.ota__max__kib() * 1024L;
+        ota = new Ota(context, otaDir, keys, new Download(otaMax, Duration.ofSeconds(c.ota__connect__timeout__s()),
+                Duration.ofSeconds(c.ota__read__timeout__s()), c.ota__max__redirects(), c.ota__allow__http()),
+                otaMax, c.ota__grace__s(), this::event, () -> scr, () -> gatewayStatus);
+        handler = new Handler(catalog, editor, () -> List.copyOf(commands), this::event, this::status, c.command__timeout__s(), ota);
         worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(c.queue__size()), r -> {
             Thread t = new Thread(r, "hearth-management");
             t.setDaemon(true);
@@ -104,6 +120,22 @@ public final class Management {
         link = new MqttLink(settings, root, statusTopic, json(statusJson("offline")), Math.max(1 << 20, 4 * maxRequestBytes),
                 this::received, this::publishStatus);
         link.start();
+        // an OTA the gateway died in: finished or undone first, on the worker, once the line is up to report it
+        worker.execute(() -> {
+            for (int i = 0; i < 40 && !link.connected() && !Thread.currentThread().isInterrupted(); i++) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            try {
+                ota.recover();
+            } catch (RuntimeException e) {
+                LOG.warn("management: OTA recovery failed", e);
+            }
+        });
         statusRefresh = scheduler.scheduleAtFixedRate(() -> {
             if (link.connected()) publishStatus();
         }, c.status__interval__s(), c.status__interval__s(), TimeUnit.SECONDS);
@@ -124,6 +156,24 @@ public final class Management {
 
     void removeCommands(DeviceCommands service) {
         commands.remove(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setScr(ServiceComponentRuntime s) {
+        scr = s;
+    }
+
+    void unsetScr(ServiceComponentRuntime s) {
+        if (scr == s) scr = null;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setGatewayStatus(GatewayStatus s) {
+        gatewayStatus = s;
+    }
+
+    void unsetGatewayStatus(GatewayStatus s) {
+        if (gatewayStatus == s) gatewayStatus = null;
     }
 
     @Deactivate

@@ -84,4 +84,31 @@ public @interface ManagementConfig {
     @AttributeDefinition(name = "Status interval (s)", description = "How often the retained status (uptime) is refreshed.",
             min = "10")
     int status__interval__s() default 60;
+
+    @AttributeDefinition(name = "OTA: largest artifact (KiB)", description = "Bigger downloads and inline artifacts are "
+            + "refused (inline ones also need max_request_kib large enough for their base64).", min = "1", max = "1048576")
+    int ota__max__kib() default 32768;
+
+    @AttributeDefinition(name = "OTA: allow http://", description = "Plain http downloads (the SHA-256 and the signature are "
+            + "checked either way). https is always verified against the JDK's trust store.", type = AttributeType.BOOLEAN)
+    boolean ota__allow__http() default false;
+
+    @AttributeDefinition(name = "OTA: connect timeout (s)", min = "1", max = "300")
+    int ota__connect__timeout__s() default 10;
+
+    @AttributeDefinition(name = "OTA: read timeout (s)", description = "Longest silence while downloading.", min = "1", max = "600")
+    int ota__read__timeout__s() default 30;
+
+    @AttributeDefinition(name = "OTA: redirects", description = "Most redirects followed (never from https to http).",
+            min = "0", max = "10")
+    int ota__max__redirects() default 3;
+
+    @AttributeDefinition(name = "OTA: health check grace period (s)", description = "How long an installed or updated bundle "
+            + "has to be ACTIVE with its components satisfied (and its devices reading, if named); else it is rolled back. "
+            + "A request may give its own grace_s.", min = "1", max = "600")
+    int ota__grace__s() default 30;
+
+    @AttributeDefinition(name = "OTA: trusted keys folder", description = "The Ed25519 keys (*.pem) OTA artifacts must be "
+            + "signed with. Empty: <hearth.home>/config/trusted-keys (the same as deploy/).", required = false)
+    String ota__trusted__keys() default "";
 }

@@ -1,0 +1,446 @@
+package dev.hearth.itests.osgi;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import javax.inject.Inject;
+
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.MethodSorters;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+
+import dev.hearth.api.status.GatewayStatus;
+import dev.hearth.signing.SignedJars;
+import dev.hearth.signing.SigningKeys;
+import dev.hearth.testkit.Mosquitto;
+
+/**
+ * OTA of bundles over MQTT against a real Mosquitto, in a real Felix with DS: test bundles built
+ * and signed (Ed25519, {@link SignedJars#sign}) by the test, the signing key's certificate in the
+ * gateway's {@code config/trusted-keys/}. Installed, refused (unsigned, tampered, wrongly signed,
+ * wrong SHA-256, wrong symbolic name, protected bundles) with nothing changed, updated, rolled back
+ * automatically when the new version fails its health check, and recovered after a simulated crash
+ * mid-update. Methods run in name order on one sample bundle.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class OtaIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String ROOT = "hearth/itest/";
+    private static final String SAMPLE = OtaBundles.SAMPLE;
+    private static final char[] PASSWORD = "itest-secret".toCharArray();
+
+    record Msg(String topic, String payload, byte[] correlation) {
+        JsonObject json() {
+            return JsonParser.parseString(payload).getAsJsonObject();
+        }
+    }
+
+    private static Mosquitto broker;
+    private static Mqtt5AsyncClient client;
+    private static final List<Msg> received = new CopyOnWriteArrayList<>();
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    /** On the host: keys, test bundles, signatures (the JDK's jarsigner is not exported into the container). */
+    @Configuration
+    public Option[] config() throws Exception {
+        Path home = Files.createTempDirectory(Files.createDirectories(Paths.get(System.getProperty("hearth.itest.work",
+                "target/paxexam")).toAbsolutePath()), "ota-home-");
+        Path trusted = Files.createDirectories(home.resolve("config/trusted-keys"));
+        Path keys = home.resolve("signing");
+        Path pem = SigningKeys.generate(keys, "itest", PASSWORD);
+        Files.copy(pem, trusted.resolve("itest.pem"));
+        SigningKeys.generate(keys, "rogue", PASSWORD); // not trusted
+        Path jars = Files.createDirectories(home.resolve("jars"));
+        Path plain = Files.createDirectories(home.resolve("plain"));
+        sign(OtaBundles.bundle(plain.resolve("v1.jar"), SAMPLE, "1.0.0", "GoodActivator", false), jars.resolve("v1.jar"), keys, "itest");
+        Path v2 = OtaBundles.bundle(plain.resolve("v2.jar"), SAMPLE, "2.0.0", "GoodActivator", false);
+        Files.copy(v2, jars.resolve("v2-unsigned.jar"));
+        sign(v2, jars.resolve("v2.jar"), keys, "itest");
+        sign(v2, jars.resolve("v2-rogue.jar"), keys, "rogue");
+        OtaBundles.tampered(jars.resolve("v2.jar"), jars.resolve("v2-tampered.jar"));
+        sign(OtaBundles.bundle(plain.resolve("other.jar"), "dev.hearth.itest.other", "2.0.0", "GoodActivator", false),
+                jars.resolve("other.jar"), keys, "itest");
+        sign(OtaBundles.bundle(plain.resolve("v3.jar"), SAMPLE, "3.0.0", "BadActivator", false), jars.resolve("v3-throws.jar"), keys, "itest");
+        sign(OtaBundles.bundle(plain.resolve("v4.jar"), SAMPLE, "4.0.0", "GoodActivator", true), jars.resolve("v4-unsatisfied.jar"), keys, "itest");
+        sign(OtaBundles.bundle(plain.resolve("v5.jar"), SAMPLE, "5.0.0", "GoodActivator", false), jars.resolve("v5.jar"), keys, "itest");
+        Path loadgen = Paths.get(java.net.URI.create(HearthOptions.url("hearth-driver-loadgen")));
+        sign(OtaBundles.withVersion(loadgen, "0.2.0", plain.resolve("loadgen.jar")), jars.resolve("loadgen-0.2.0.jar"), keys, "itest");
+        return options(HearthOptions.base("ota"),
+                frameworkProperty("hearth.gateway.id").value("itest"),
+                frameworkProperty("hearth.home").value(home.toString()),
+                frameworkProperty("hearth.itest.jars").value(jars.toString()),
+                bundle(HearthOptions.url("metatype")).startLevel(3),
+                bundle(HearthOptions.url("netty-common")).startLevel(3),
+                bundle(HearthOptions.url("netty-buffer")).startLevel(3),
+                bundle(HearthOptions.url("netty-resolver")).startLevel(3),
+                bundle(HearthOptions.url("netty-transport")).startLevel(3),
+                bundle(HearthOptions.url("netty-transport-native-unix-common")).startLevel(3),
+                bundle(HearthOptions.url("netty-codec")).startLevel(3),
+                bundle(HearthOptions.url("netty-handler")).startLevel(3),
+                bundle(HearthOptions.url("reactive-streams")).startLevel(3),
+                bundle(HearthOptions.url("rxjava")).startLevel(3),
+                bundle(HearthOptions.url("jctools")).startLevel(3),
+                bundle(HearthOptions.url("hearth-signing")).startLevel(4),
+                bundle(HearthOptions.url("hearth-driver-loadgen")).startLevel(4),
+                bundle(HearthOptions.url("hearth-net-support")).startLevel(4),
+                bundle(HearthOptions.url("hearth-mqtt-support")).startLevel(4),
+                bundle(HearthOptions.url("hearth-management")).startLevel(5));
+    }
+
+    private static void sign(Path in, Path out, Path keys, String name) throws Exception {
+        SignedJars.sign(in, out, keys.resolve(name + ".p12"), PASSWORD, SigningKeys.ALIAS);
+    }
+
+    private synchronized void setUp() throws Exception {
+        if (broker != null) return;
+        broker = new Mosquitto(HearthOptions.testDirectory("mosquitto"), null).start();
+        client = Mqtt5Client.builder().identifier("itest-ota").serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
+        client.publishes(MqttGlobalPublishFilter.ALL, p -> received.add(new Msg(p.getTopic().toString(),
+                new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8), p.getCorrelationData().map(b -> {
+                    byte[] out = new byte[b.remaining()];
+                    b.duplicate().get(out);
+                    return out;
+                }).orElse(null))));
+        client.connect().get(10, TimeUnit.SECONDS);
+        client.subscribeWith().topicFilter("hearth/itest/#").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
+        client.subscribeWith().topicFilter("itest/#").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
+        configAdmin.getConfiguration("dev.hearth.management", "?").update(Hearth.dict("host", "127.0.0.1",
+                "port", String.valueOf(broker.port())));
+        await("management online", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("\"online\""));
+    }
+
+    private static Msg await(String what, Predicate<Msg> match) throws InterruptedException {
+        return Poll.until(what, TIMEOUT, () -> received.stream().filter(match).findFirst().orElse(null), m -> m != null);
+    }
+
+    private static JsonObject request(String op, String json) throws Exception {
+        String corr = UUID.randomUUID().toString();
+        String replyTo = "itest/replies/" + corr;
+        client.publishWith().topic(ROOT + "req/" + op).qos(MqttQos.AT_LEAST_ONCE).responseTopic(replyTo)
+                .correlationData(corr.getBytes(StandardCharsets.UTF_8)).payload(json.getBytes(StandardCharsets.UTF_8)).send()
+                .get(10, TimeUnit.SECONDS);
+        return await("response to " + op, x -> x.topic().equals(replyTo)).json();
+    }
+
+    private Path jar(String name) {
+        return Paths.get(context.getProperty("hearth.itest.jars")).resolve(name);
+    }
+
+    private Path otaDir() {
+        return Paths.get(context.getProperty("hearth.data")).resolve("ota");
+    }
+
+    private static String sha256(Path p) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    }
+
+    /** An install or update request carrying {@code jar} inline. */
+    private String artifact(String id, String bundle, String jar, String sha, String extra) throws IOException {
+        return "{\"id\":\"" + id + "\"" + (bundle == null ? "" : ",\"bundle\":\"" + bundle + "\"") + ",\"data\":\""
+                + Base64.getEncoder().encodeToString(Files.readAllBytes(jar(jar))) + "\",\"sha256\":\"" + sha + "\"" + extra + "}";
+    }
+
+    private String artifact(String id, String bundle, String jar, String extra) throws Exception {
+        return artifact(id, bundle, jar, sha256(jar(jar)), extra);
+    }
+
+    private Bundle sample() {
+        for (Bundle b : context.getBundles()) if (SAMPLE.equals(b.getSymbolicName())) return b;
+        return null;
+    }
+
+    private List<String> steps(String requestId) {
+        return received.stream().filter(m -> m.topic().equals(ROOT + "events/ota") && requestId.equals(field(m.json(), "request")))
+                .map(m -> m.json().get("step").getAsString()).toList();
+    }
+
+    private static String field(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        return e == null || e.isJsonNull() ? null : e.getAsString();
+    }
+
+    @Test
+    public void a_aSignedBundleIsInstalledOverMqtt() throws Exception {
+        setUp();
+        assertNull(sample());
+        JsonObject r = request("bundle/install", artifact("inst-1", null, "v1.jar", ""));
+        assertTrue(r.toString(), r.get("ok").getAsBoolean());
+        assertEquals(SAMPLE, r.get("bundle").getAsString());
+        assertEquals("1.0.0", r.get("version").getAsString());
+        assertEquals("ACTIVE", r.get("state").getAsString());
+        assertEquals(1, r.getAsJsonArray("signers").size());
+        Bundle b = sample();
+        assertNotNull(b);
+        assertEquals(Bundle.ACTIVE, b.getState());
+        assertEquals(List.of("fetching", "verified", "installed", "healthy", "done"), steps("inst-1"));
+        assertFalse("no state file once done", Files.exists(otaDir().resolve("state.json")));
+
+        JsonObject list = request("bundle/list", "{}");
+        assertTrue(list.toString(), list.getAsJsonArray("bundles").toString().contains("\"bundle\":\"" + SAMPLE + "\",\"version\":\"1.0.0\",\"state\":\"ACTIVE\""));
+        JsonObject again = request("bundle/install", artifact("inst-2", null, "v1.jar", ""));
+        assertFalse(again.get("ok").getAsBoolean());
+        assertTrue(again.toString(), again.get("error").getAsString().contains("installed already"));
+    }
+
+    @Test
+    public void b_untrustedOrMismatchedArtifactsAreRefusedAndNothingChanges() throws Exception {
+        setUp();
+        Bundle b = sample();
+        long modified = b.getLastModified();
+        String[][] cases = {
+                { artifact("ref-unsigned", SAMPLE, "v2-unsigned.jar", ""), "signature" },
+                { artifact("ref-tampered", SAMPLE, "v2-tampered.jar", ""), "signature" },
+                { artifact("ref-rogue", SAMPLE, "v2-rogue.jar", ""), "signature" },
+                { artifact("ref-sha", SAMPLE, "v2.jar", sha256(jar("v1.jar")), ""), "SHA-256 mismatch" },
+                { artifact("ref-name", SAMPLE, "other.jar", ""), "symbolic name mismatch" },
+                { artifact("ref-self", "dev.hearth.management", "v2.jar", ""), "itself" },
+                { artifact("ref-api", "dev.hearth.api", "v2.jar", ""), "management depends on" },
+                { artifact("ref-none", "dev.hearth.nothing", "v2.jar", ""), "no bundle" },
+                { "{\"bundle\":\"" + SAMPLE + "\",\"url\":\"http://127.0.0.1:1/v2.jar\",\"sha256\":\"" + sha256(jar("v2.jar")) + "\"}",
+                        "http:// is not allowed" },
+        };
+        for (String[] c : cases) {
+            JsonObject r = request("bundle/update", c[0]);
+            assertFalse(r.toString(), r.get("ok").getAsBoolean());
+            assertTrue(c[1] + " in " + r, r.get("error").getAsString().contains(c[1]));
+            assertEquals("still " + SAMPLE + " 1.0.0", "1.0.0", sample().getVersion().toString());
+            assertEquals(Bundle.ACTIVE, sample().getState());
+            assertEquals("not touched: " + r, modified, sample().getLastModified());
+        }
+        assertEquals(List.of("fetching", "refused"), steps("ref-unsigned"));
+        assertEquals("refused before anything is fetched", List.of("refused"), steps("ref-self"));
+        assertFalse(Files.exists(otaDir().resolve("state.json")));
+        assertFalse("the refused download is removed", Files.exists(otaDir().resolve("incoming.jar")));
+    }
+
+    @Test
+    public void c_aSignedUpdateGoesLive() throws Exception {
+        setUp();
+        JsonObject r = request("bundle/update", artifact("upd-2", SAMPLE, "v2.jar", ",\"grace_s\":5"));
+        assertTrue(r.toString(), r.get("ok").getAsBoolean());
+        assertEquals("1.0.0", r.get("from_version").getAsString());
+        assertEquals("2.0.0", r.get("version").getAsString());
+        assertEquals("2.0.0", sample().getVersion().toString());
+        assertEquals(Bundle.ACTIVE, sample().getState());
+        assertEquals(List.of("fetching", "verified", "updating", "checking", "healthy", "done"), steps("upd-2"));
+        assertTrue("the previous version is kept", Files.isRegularFile(otaDir().resolve(SAMPLE + ".previous.jar")));
+    }
+
+    @Test
+    public void d_anUpdateWhoseActivatorThrowsIsRolledBack() throws Exception {
+        setUp();
+        JsonObject r = request("bundle/update", artifact("upd-3", SAMPLE, "v3-throws.jar", ",\"grace_s\":5"));
+        assertFalse(r.toString(), r.get("ok").getAsBoolean());
+        assertTrue(r.toString(), r.get("rolled_back").getAsBoolean());
+        assertTrue(r.toString(), r.get("error").getAsString().contains("broken on purpose"));
+        assertEquals("2.0.0", sample().getVersion().toString());
+        assertEquals(Bundle.ACTIVE, sample().getState());
+        assertTrue(steps("upd-3").toString(), steps("upd-3").containsAll(List.of("updating", "rolling_back", "rolled_back")));
+        assertFalse(Files.exists(otaDir().resolve("state.json")));
+    }
+
+    @Test
+    public void e_anUpdateWithAnUnsatisfiableComponentIsRolledBack() throws Exception {
+        setUp();
+        JsonObject r = request("bundle/update", artifact("upd-4", SAMPLE, "v4-unsatisfied.jar", ",\"grace_s\":3"));
+        assertFalse(r.toString(), r.get("ok").getAsBoolean());
+        assertTrue(r.toString(), r.get("rolled_back").getAsBoolean());
+        assertTrue(r.toString(), r.get("error").getAsString().contains("unsatisfied references"));
+        assertEquals("2.0.0", sample().getVersion().toString());
+        assertEquals(Bundle.ACTIVE, sample().getState());
+    }
+
+    @Test
+    public void f_anUpdateWhoseDevicesFallSilentIsRolledBack() throws Exception {
+        setUp();
+        JsonObject r = request("bundle/update", artifact("upd-5", SAMPLE, "v5.jar", ",\"grace_s\":2,\"devices\":[\"sample-1\"]"));
+        assertFalse(r.toString(), r.get("ok").getAsBoolean());
+        assertTrue(r.toString(), r.get("error").getAsString().contains("no new readings from [sample-1]"));
+        assertEquals("2.0.0", sample().getVersion().toString());
+        assertEquals(Bundle.ACTIVE, sample().getState());
+    }
+
+    @Test
+    public void g_stopAndStart() throws Exception {
+        setUp();
+        JsonObject stop = request("bundle/stop", "{\"bundle\":\"" + SAMPLE + "\"}");
+        assertTrue(stop.toString(), stop.get("ok").getAsBoolean());
+        assertEquals(Bundle.RESOLVED, sample().getState());
+        JsonObject start = request("bundle/start", "{\"bundle\":\"" + SAMPLE + "\"}");
+        assertTrue(start.toString(), start.get("ok").getAsBoolean());
+        assertEquals("ACTIVE", start.get("state").getAsString());
+        assertEquals(Bundle.ACTIVE, sample().getState());
+        JsonObject self = request("bundle/stop", "{\"bundle\":\"dev.hearth.management\"}");
+        assertFalse(self.get("ok").getAsBoolean());
+    }
+
+    private Bundle management() {
+        for (Bundle b : context.getBundles()) if ("dev.hearth.management".equals(b.getSymbolicName())) return b;
+        throw new AssertionError("no management bundle");
+    }
+
+    private void restartManagement() throws BundleException {
+        Bundle m = management();
+        m.stop();
+        m.start();
+    }
+
+    @Test
+    public void h_anUpdateInterruptedByACrashIsRolledBackAtTheNextStart() throws Exception {
+        setUp();
+        // the state a gateway leaves when it dies during the health check of a broken 3.0.0
+        Files.copy(jar("v2.jar"), otaDir().resolve(SAMPLE + ".previous.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(otaDir().resolve("state.json"), "{\"op\":\"update\",\"bundle\":\"" + SAMPLE + "\",\"step\":\"checking\","
+                + "\"from_version\":\"2.0.0\",\"to_version\":\"3.0.0\",\"previous_jar\":\"" + SAMPLE + ".previous.jar\","
+                + "\"request\":\"crash-1\",\"grace_s\":2,\"devices\":[],\"started\":\"2026-01-01T00:00:00Z\"}");
+        try (InputStream in = Files.newInputStream(jar("v3-throws.jar"))) {
+            sample().update(in);
+        } catch (BundleException expected) {
+            // the activator throws: the new version is in, not running
+        }
+        assertEquals("3.0.0", sample().getVersion().toString());
+        assertFalse(sample().getState() == Bundle.ACTIVE);
+
+        restartManagement();
+        Msg m = await("recovery event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("\"decision\"")
+                && x.payload().contains("crash-1"));
+        JsonObject e = m.json();
+        assertEquals("check", e.get("decision").getAsString());
+        assertTrue(e.toString(), e.get("outcome").getAsString().startsWith("rolled back to 2.0.0"));
+        assertEquals("2.0.0", sample().getVersion().toString());
+        assertEquals(Bundle.ACTIVE, sample().getState());
+        assertFalse(Files.exists(otaDir().resolve("state.json")));
+    }
+
+    @Test
+    public void i_anUnusableStateFileIsSetAsideNotObeyed() throws Exception {
+        setUp();
+        long modified = sample().getLastModified();
+        Files.writeString(otaDir().resolve("state.json"), "{\"op\":\"update\",\"bundle\":\"" + SAMPLE + "\",\"step\":\"checking\","
+                + "\"previous_jar\":\"../../../etc/passwd\"");
+        restartManagement();
+        Msg m = await("unusable state event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("unusable_state"));
+        assertTrue(m.payload(), m.json().get("outcome").getAsString().contains("nothing done"));
+        assertTrue(Files.exists(otaDir().resolve("state.json.bad")));
+        assertFalse(Files.exists(otaDir().resolve("state.json")));
+        assertEquals(modified, sample().getLastModified());
+        assertEquals(Bundle.ACTIVE, sample().getState());
+    }
+
+    private long readings(String device) {
+        var ref = context.getServiceReference(GatewayStatus.class);
+        GatewayStatus s = context.getService(ref);
+        try {
+            return s.devices().stream().filter(d -> d.device().equals(device)).mapToLong(d -> d.readings()).sum();
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    @Test
+    public void k_aSignedDriverUpdateGoesLiveAndItsReadingsResume() throws Exception {
+        setUp();
+        configAdmin.createFactoryConfiguration("dev.hearth.driver.loadgen", "?").update(Hearth.dict("device", "ota-load",
+                "rate_per_second", "50", "batch_size", "1"));
+        Poll.until("readings from ota-load", TIMEOUT, () -> readings("ota-load"), n -> n > 0);
+        Bundle driver = null;
+        for (Bundle b : context.getBundles()) if ("dev.hearth.driver.loadgen".equals(b.getSymbolicName())) driver = b;
+        assertTrue("installed from a file: the rollback copy comes from its location", driver.getLocation().startsWith("file:"));
+        String before = driver.getVersion().toString();
+        JsonObject r = request("bundle/update", artifact("drv-1", "dev.hearth.driver.loadgen", "loadgen-0.2.0.jar",
+                ",\"grace_s\":30,\"devices\":[\"ota-load\"]"));
+        assertTrue(r.toString(), r.get("ok").getAsBoolean());
+        assertEquals(before, r.get("from_version").getAsString());
+        assertEquals("0.2.0", driver.getVersion().toString());
+        assertEquals(Bundle.ACTIVE, driver.getState());
+        assertTrue(steps("drv-1").toString(), steps("drv-1").contains("healthy"));
+        // the health check waited for new readings from the updated driver; they keep coming
+        long after = readings("ota-load");
+        Poll.until("more readings from ota-load", TIMEOUT, () -> readings("ota-load"), n -> n > after);
+        assertTrue(Files.isRegularFile(otaDir().resolve("dev.hearth.driver.loadgen.previous.jar")));
+        assertTrue(Files.isRegularFile(otaDir().resolve("dev.hearth.driver.loadgen.current.jar")));
+    }
+
+    @Test
+    public void l_anUpdateInterruptedAfterItWentLiveIsCompletedAtTheNextStartIfHealthy() throws Exception {
+        setUp();
+        Bundle driver = null;
+        for (Bundle b : context.getBundles()) if ("dev.hearth.driver.loadgen".equals(b.getSymbolicName())) driver = b;
+        assertEquals("0.2.0", driver.getVersion().toString());
+        long modified = driver.getLastModified();
+        // died during the health check of 0.2.0, which is in and running
+        Files.writeString(otaDir().resolve("state.json"), "{\"op\":\"update\",\"bundle\":\"dev.hearth.driver.loadgen\","
+                + "\"step\":\"checking\",\"from_version\":\"0.1.0.SNAPSHOT\",\"to_version\":\"0.2.0\","
+                + "\"previous_jar\":\"dev.hearth.driver.loadgen.previous.jar\",\"request\":\"crash-2\",\"grace_s\":20,"
+                + "\"devices\":[\"ota-load\"],\"started\":\"2026-01-01T00:00:00Z\"}");
+        restartManagement();
+        Msg m = await("recovery event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("\"decision\"")
+                && x.payload().contains("crash-2"));
+        assertEquals("check", m.json().get("decision").getAsString());
+        assertTrue(m.payload(), m.json().get("outcome").getAsString().startsWith("completed"));
+        assertEquals("0.2.0", driver.getVersion().toString());
+        assertEquals("kept, not touched", modified, driver.getLastModified());
+        assertFalse(Files.exists(otaDir().resolve("state.json")));
+    }
+
+    @Test
+    public void z_uninstall() throws Exception {
+        setUp();
+        JsonObject r = request("bundle/uninstall", "{\"bundle\":\"" + SAMPLE + "\"}");
+        assertTrue(r.toString(), r.get("ok").getAsBoolean());
+        assertNull(sample());
+        JsonObject again = request("bundle/uninstall", "{\"bundle\":\"" + SAMPLE + "\"}");
+        assertTrue(again.toString(), again.get("error").getAsString().contains("no bundle"));
+        client.disconnect().get(10, TimeUnit.SECONDS);
+        broker.stop();
+    }
+}
