@@ -13,19 +13,37 @@
 const readline = require('readline');
 const { Device } = require('tplink-smarthome-simulator');
 
+const OPTIONS = {
+  hs110v1: { model: 'hs110', alias: 'Kettle Plug',
+    data: { deviceId: '8006A110V1000000000000000000000000000001', mac: '50:C7:BF:00:00:01' } },
+  hs110v2: { model: 'hs110v2', alias: 'Fridge Plug',
+    data: { deviceId: '8006A110V2000000000000000000000000000002', mac: '50:C7:BF:00:00:02' } },
+  hs300: { model: 'hs300', alias: 'Bench Strip',
+    data: { deviceId: '8006A300000000000000000000000000000003', mac: '50:C7:BF:00:00:03' } },
+};
+
+// The simulator takes a free TCP port and then binds UDP (discovery) on the same number, which
+// another socket may hold: EADDRINUSE then, now and again. A new device on a new port is the fix.
+async function started(options) {
+  for (let attempt = 1; ; attempt++) {
+    const device = new Device({ ...options, address: '127.0.0.1', port: 0 });
+    try {
+      await device.start();
+      return device;
+    } catch (e) {
+      if (e.code !== 'EADDRINUSE' || attempt >= 10) throw e;
+      try { await device.stop(); } catch (ignored) { /* half started */ }
+    }
+  }
+}
+
 async function main() {
-  const devices = {
-    hs110v1: new Device({ model: 'hs110', address: '127.0.0.1', port: 0, alias: 'Kettle Plug',
-      data: { deviceId: '8006A110V1000000000000000000000000000001', mac: '50:C7:BF:00:00:01' } }),
-    hs110v2: new Device({ model: 'hs110v2', address: '127.0.0.1', port: 0, alias: 'Fridge Plug',
-      data: { deviceId: '8006A110V2000000000000000000000000000002', mac: '50:C7:BF:00:00:02' } }),
-    hs300: new Device({ model: 'hs300', address: '127.0.0.1', port: 0, alias: 'Bench Strip',
-      data: { deviceId: '8006A300000000000000000000000000000003', mac: '50:C7:BF:00:00:03' } }),
-  };
+  const devices = {};
   const ports = {};
-  for (const [name, device] of Object.entries(devices)) {
-    await device.start();
+  for (const [name, options] of Object.entries(OPTIONS)) {
+    const device = await started(options);
     device.deviceNetworking.on('error', () => {});
+    devices[name] = device;
     ports[name] = device.port;
   }
   process.stdout.write(JSON.stringify({ ports }) + '\n');
