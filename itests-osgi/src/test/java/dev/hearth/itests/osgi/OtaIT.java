@@ -218,7 +218,9 @@ public class OtaIT {
         assertEquals("1.0.0", r.get("version").getAsString());
         assertEquals("ACTIVE", r.get("state").getAsString());
         assertEquals(1, r.getAsJsonArray("signers").size());
+        assertEquals("the request's id is echoed, not overwritten by the bundle's", "inst-1", r.get("id").getAsString());
         Bundle b = sample();
+        assertEquals(b.getBundleId(), r.get("bundle_id").getAsLong());
         assertNotNull(b);
         assertEquals(Bundle.ACTIVE, b.getState());
         assertEquals(List.of("fetching", "verified", "installed", "healthy", "done"), steps("inst-1"));

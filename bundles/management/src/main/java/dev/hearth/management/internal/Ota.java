@@ -117,7 +117,7 @@ final class Ota {
         JsonArray bundles = new JsonArray();
         for (Bundle b : context.getBundles()) {
             JsonObject o = new JsonObject();
-            o.addProperty("id", b.getBundleId());
+            o.addProperty("bundle_id", b.getBundleId());
             o.addProperty("bundle", b.getSymbolicName());
             o.addProperty("version", b.getVersion().toString());
             o.addProperty("state", stateName(b.getState()));
@@ -619,7 +619,7 @@ final class Ota {
     private JsonObject result(Bundle b) {
         JsonObject out = Handler.ok(new JsonObject());
         out.addProperty("bundle", b.getSymbolicName());
-        out.addProperty("id", b.getBundleId());
+        out.addProperty("bundle_id", b.getBundleId()); // not "id": that echoes the request's id
         out.addProperty("version", b.getVersion().toString());
         out.addProperty("state", stateName(b.getState()));
         return out;
