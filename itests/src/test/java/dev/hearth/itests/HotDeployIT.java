@@ -154,9 +154,14 @@ class HotDeployIT {
     }
 
     static Set<String> versionsSeen(Path home) {
+        return versionsSeen(home, "hot");
+    }
+
+    /** The bundle versions the load generator's readings of {@code device} carry. */
+    static Set<String> versionsSeen(Path home, String device) {
         Set<String> versions = new TreeSet<>();
         for (JsonObject o : lines(home)) {
-            if (o.get("device").getAsString().equals("hot")) versions.add(o.getAsJsonObject("tags").get("bundle_version").getAsString());
+            if (o.get("device").getAsString().equals(device)) versions.add(o.getAsJsonObject("tags").get("bundle_version").getAsString());
         }
         return versions;
     }
@@ -173,9 +178,14 @@ class HotDeployIT {
 
     /** The distinct times of the host driver's samples (every reading of one sample shares its time). */
     static List<Instant> hostSampleTimes(Path home) {
+        return hostSampleTimes(home, "hot");
+    }
+
+    /** The distinct times of every device's samples but {@code except}'s. */
+    static List<Instant> hostSampleTimes(Path home, String except) {
         Set<Instant> times = new HashSet<>();
         for (JsonObject o : lines(home)) {
-            if (!o.get("device").getAsString().equals("hot")) times.add(Instant.parse(o.get("time").getAsString()));
+            if (!o.get("device").getAsString().equals(except)) times.add(Instant.parse(o.get("time").getAsString()));
         }
         return new ArrayList<>(new TreeSet<>(times));
     }
