@@ -73,6 +73,27 @@ public final class HearthOptions {
                 bundle(url("hearth-testkit")).startLevel(4));
     }
 
+    /**
+     * What the MQTT client needs (features/mqtt.json without the sink): Netty, Reactive Streams,
+     * RxJava, JCTools, net-support and mqtt-support; and Metatype, which management reads.
+     */
+    public static Option mqttClient() {
+        return composite(
+                bundle(url("metatype")).startLevel(3),
+                bundle(url("netty-common")).startLevel(3),
+                bundle(url("netty-buffer")).startLevel(3),
+                bundle(url("netty-resolver")).startLevel(3),
+                bundle(url("netty-transport")).startLevel(3),
+                bundle(url("netty-transport-native-unix-common")).startLevel(3),
+                bundle(url("netty-codec")).startLevel(3),
+                bundle(url("netty-handler")).startLevel(3),
+                bundle(url("reactive-streams")).startLevel(3),
+                bundle(url("rxjava")).startLevel(3),
+                bundle(url("jctools")).startLevel(3),
+                bundle(url("hearth-net-support")).startLevel(4),
+                bundle(url("hearth-mqtt-support")).startLevel(4));
+    }
+
     /** The file URL of a bundle the build handed over as system property {@code bundle.<key>}. */
     public static String url(String key) {
         String path = System.getProperty("bundle." + key);

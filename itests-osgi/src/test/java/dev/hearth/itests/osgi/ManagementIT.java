@@ -111,21 +111,9 @@ public class ManagementIT {
                 frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
                 frameworkProperty("felix.fileinstall.enableConfigSave").value("false"),
                 frameworkProperty("felix.fileinstall.tmpdir").value(home.resolve("tmp").toString()),
-                bundle(HearthOptions.url("metatype")).startLevel(3),
+                HearthOptions.mqttClient(),
                 bundle(HearthOptions.url("fileinstall")).startLevel(3),
-                bundle(HearthOptions.url("netty-common")).startLevel(3),
-                bundle(HearthOptions.url("netty-buffer")).startLevel(3),
-                bundle(HearthOptions.url("netty-resolver")).startLevel(3),
-                bundle(HearthOptions.url("netty-transport")).startLevel(3),
-                bundle(HearthOptions.url("netty-transport-native-unix-common")).startLevel(3),
-                bundle(HearthOptions.url("netty-codec")).startLevel(3),
-                bundle(HearthOptions.url("netty-handler")).startLevel(3),
-                bundle(HearthOptions.url("reactive-streams")).startLevel(3),
-                bundle(HearthOptions.url("rxjava")).startLevel(3),
-                bundle(HearthOptions.url("jctools")).startLevel(3),
                 bundle(HearthOptions.url("hearth-signing")).startLevel(4), // OTA verifies with it
-                bundle(HearthOptions.url("hearth-net-support")).startLevel(4),
-                bundle(HearthOptions.url("hearth-mqtt-support")).startLevel(4),
                 bundle(HearthOptions.url("hearth-driver-loadgen")).startLevel(4),
                 bundle(HearthOptions.url("hearth-management")).startLevel(5));
     }

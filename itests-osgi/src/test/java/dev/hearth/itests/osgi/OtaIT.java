@@ -118,21 +118,9 @@ public class OtaIT {
                 frameworkProperty("hearth.gateway.id").value("itest"),
                 frameworkProperty("hearth.home").value(home.toString()),
                 frameworkProperty("hearth.itest.jars").value(jars.toString()),
-                bundle(HearthOptions.url("metatype")).startLevel(3),
-                bundle(HearthOptions.url("netty-common")).startLevel(3),
-                bundle(HearthOptions.url("netty-buffer")).startLevel(3),
-                bundle(HearthOptions.url("netty-resolver")).startLevel(3),
-                bundle(HearthOptions.url("netty-transport")).startLevel(3),
-                bundle(HearthOptions.url("netty-transport-native-unix-common")).startLevel(3),
-                bundle(HearthOptions.url("netty-codec")).startLevel(3),
-                bundle(HearthOptions.url("netty-handler")).startLevel(3),
-                bundle(HearthOptions.url("reactive-streams")).startLevel(3),
-                bundle(HearthOptions.url("rxjava")).startLevel(3),
-                bundle(HearthOptions.url("jctools")).startLevel(3),
+                HearthOptions.mqttClient(),
                 bundle(HearthOptions.url("hearth-signing")).startLevel(4),
                 bundle(HearthOptions.url("hearth-driver-loadgen")).startLevel(4),
-                bundle(HearthOptions.url("hearth-net-support")).startLevel(4),
-                bundle(HearthOptions.url("hearth-mqtt-support")).startLevel(4),
                 bundle(HearthOptions.url("hearth-management")).startLevel(5));
     }
 

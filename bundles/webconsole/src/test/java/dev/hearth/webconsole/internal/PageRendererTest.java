@@ -20,6 +20,7 @@ import dev.hearth.api.DeviceState;
 import dev.hearth.api.Reading;
 import dev.hearth.api.status.DeviceInfo;
 import dev.hearth.api.status.SinkStatus;
+import dev.hearth.testkit.MutableClock;
 
 class PageRendererTest {
 

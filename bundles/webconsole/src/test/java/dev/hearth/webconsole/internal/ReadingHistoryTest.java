@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.hearth.api.Reading;
+import dev.hearth.testkit.MutableClock;
 
 class ReadingHistoryTest {
 

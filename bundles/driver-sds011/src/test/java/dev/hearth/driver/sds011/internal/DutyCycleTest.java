@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import dev.hearth.driver.sds011.internal.DutyCycle.Action;
 import dev.hearth.driver.sds011.internal.DutyCycle.Phase;
 import dev.hearth.driver.sds011.internal.DutyCycle.Plan;
+import dev.hearth.testkit.MutableClock;
 
 class DutyCycleTest {
 

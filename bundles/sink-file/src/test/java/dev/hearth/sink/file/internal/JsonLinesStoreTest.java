@@ -26,6 +26,7 @@ import com.google.gson.JsonParser;
 
 import dev.hearth.api.Outcome;
 import dev.hearth.api.Reading;
+import dev.hearth.testkit.MutableClock;
 
 class JsonLinesStoreTest {
 

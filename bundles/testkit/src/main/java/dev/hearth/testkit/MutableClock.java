@@ -1,4 +1,4 @@
-package dev.hearth.webconsole.internal;
+package dev.hearth.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,17 +6,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so age bounds are tested without waiting. */
-final class MutableClock extends Clock {
+/** A clock the test moves by hand, so time bounds are tested without waiting. */
+public final class MutableClock extends Clock {
 
-    private Instant now;
+    private volatile Instant now;
 
-    MutableClock(Instant start) {
-        this.now = start;
+    public MutableClock(Instant start) {
+        now = start;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    public void set(Instant t) {
+        now = t;
     }
 
     @Override
