@@ -3,7 +3,7 @@
 server's raw ceiling in the same run (issue 3's benchmark).
 
     bench/sink_replay.py influxdb [--readings 1000000]
-    bench/sink_replay.py mqtt     [--readings 1000000] [--qos 1]
+    bench/sink_replay.py mqtt     [--readings 1000000] [--qos 1] [--unlimited-queue]
     bench/sink_replay.py elasticsearch [--readings 1000000] [--es-version 8.19.21] [--es-heap-mb 1024]
 
 1. Fill: the built gateway (runtime/distribution/target/hearth, copied to a temp dir) runs the
@@ -235,13 +235,16 @@ class Counter:
 
 
 class Mosquitto:
-    def __init__(self):
+    def __init__(self, unlimited_queue=False):
         self.dir = tempfile.mkdtemp(prefix="mosquitto-bench-")
         self.port = free_port()
         conf = os.path.join(self.dir, "mosquitto.conf")
         with open(conf, "w") as f:
-            # Default queue settings (max_queued_messages 1000, max_inflight 20), loopback only.
-            f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+            # Default queue settings (max_queued_messages 1000, max_inflight 20), loopback only;
+            # unlimited_queue lifts the queue bound so that a subscriber slower than the publisher
+            # loses nothing and the raw run becomes a ceiling to compare with.
+            f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                    + ("max_queued_messages 0\n" if unlimited_queue else ""))
         self.proc = subprocess.Popen(["/usr/sbin/mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait("mosquitto", lambda: self._up(), 30)
 
@@ -265,8 +268,8 @@ class Mosquitto:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def bench_mqtt(n, qos):
-    broker = Mosquitto()
+def bench_mqtt(n, qos, unlimited_queue=False):
+    broker = Mosquitto(unlimited_queue)
     gateway = Gateway("core,loadgen,mqtt", n)
     try:
         wait("the journal filled", lambda: gateway.acked() >= n, 1800, every=1)
@@ -454,6 +457,7 @@ def main():
     ap.add_argument("sink", choices=["influxdb", "mqtt", "elasticsearch"])
     ap.add_argument("--readings", type=int, default=1_000_000)
     ap.add_argument("--qos", type=int, default=1)
+    ap.add_argument("--unlimited-queue", action="store_true", help="mqtt: max_queued_messages 0 on the broker")
     ap.add_argument("--es-version", default="8.19.21")
     ap.add_argument("--es-heap-mb", type=int, default=1024)
     args = ap.parse_args()
@@ -464,7 +468,7 @@ def main():
     elif args.sink == "elasticsearch":
         bench_elasticsearch(args.readings, args.es_version, args.es_heap_mb)
     else:
-        bench_mqtt(args.readings, args.qos)
+        bench_mqtt(args.readings, args.qos, args.unlimited_queue)
 
 
 if __name__ == "__main__":
