@@ -152,6 +152,33 @@ class SignedJarsTest {
     }
 
     @Test
+    void signingRefusesAWrongPasswordAMissingKeyAndANonEd25519KeyAndLeavesTheJarAlone() throws Exception {
+        Path jar = bundle("to-sign.jar");
+        byte[] before = Files.readAllBytes(jar);
+        assertThrows(IOException.class, () -> SignedJars.sign(jar, jar, trustedStore, "wrong-password".toCharArray(), SigningKeys.ALIAS));
+        java.security.GeneralSecurityException noKey = assertThrows(java.security.GeneralSecurityException.class,
+                () -> SignedJars.sign(jar, jar, trustedStore, PASSWORD, "nobody"));
+        assertTrue(noKey.getMessage().contains("no private key 'nobody'"), noKey.getMessage());
+
+        Path rsa = dir.resolve("rsa.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-keyalg", "RSA", "-keysize", "2048", "-alias", SigningKeys.ALIAS, "-keystore", rsa.toString(), "-storetype", "PKCS12",
+                "-storepass", new String(PASSWORD), "-dname", "CN=rsa", "-validity", "2").redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertEquals(0, keytool.waitFor());
+        java.security.GeneralSecurityException notEd = assertThrows(java.security.GeneralSecurityException.class,
+                () -> SignedJars.sign(jar, jar, rsa, PASSWORD, SigningKeys.ALIAS));
+        assertTrue(notEd.getMessage().contains("Ed25519 signatures only"), notEd.getMessage());
+
+        Path garbage = Files.write(dir.resolve("garbage.p12"), "not a keystore".getBytes(StandardCharsets.UTF_8));
+        assertThrows(IOException.class, () -> SignedJars.sign(jar, jar, garbage, PASSWORD, SigningKeys.ALIAS));
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(jar)), "a failed signing leaves the jar as it was");
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertTrue(left.noneMatch(f -> f.getFileName().toString().startsWith(".signing-")), "no temporary file is left behind");
+        }
+    }
+
+    @Test
     void signatureFilesAreRecognised() {
         assertTrue(SignedJars.isSignatureFile("META-INF/HEARTH.SF"));
         assertTrue(SignedJars.isSignatureFile("META-INF/HEARTH.EC"));
