@@ -65,8 +65,29 @@ public final class DeployFolderGuard implements ArtifactInstaller {
         this.trustedKeys = trustedKeys;
         this.deployDir = deployDir.toAbsolutePath().normalize();
         this.verifiedDir = verifiedDir.toAbsolutePath().normalize();
+        pruneOrphans();
         LOG.info("deploy/: {}; trusted keys in {}", signaturesRequired ? "only bundles signed by a trusted key are installed"
                 : "unsigned bundles are installed too (deploy.signatures = optional)", trustedKeys);
+    }
+
+    /**
+     * Removes verified copies whose jar is no longer in deploy/: a jar deleted while the gateway was
+     * stopped would otherwise stay installed from its copy, since FileInstall's own record of
+     * deploy/ does not survive the framework cache being cleaned at start.
+     */
+    void pruneOrphans() {
+        if (!Files.isDirectory(verifiedDir)) return;
+        try (java.util.stream.Stream<Path> copies = Files.list(verifiedDir)) {
+            for (Path copy : copies.toList()) {
+                String name = copy.getFileName().toString();
+                if (name.startsWith(".checking-") || name.endsWith(".jar") && !Files.exists(deployDir.resolve(name))) {
+                    Files.deleteIfExists(copy);
+                    LOG.info("deploy/{} is gone: its verified copy is removed, so it is uninstalled", name);
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("cannot tidy {}: {}", verifiedDir, e.toString());
+        }
     }
 
     private static Path home(BundleContext context) {

@@ -92,6 +92,17 @@ class DeployFolderGuardTest {
         required.uninstall(dropped.toFile());
         assertFalse(Files.exists(verified.resolve("driver.jar")));
 
+        // A jar deleted from deploy/ while the gateway was stopped: its copy goes at the next start.
+        Files.copy(good, dropped, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        required.install(dropped.toFile());
+        assertTrue(Files.exists(verified.resolve("driver.jar")));
+        Files.delete(dropped);
+        Files.writeString(verified.resolve(".checking-123.tmp"), "left by a crash");
+        new DeployFolderGuard(true, keys, drop, verified);
+        try (java.util.stream.Stream<Path> left = Files.list(verified)) {
+            assertEquals(0, left.count(), "orphaned copies and half-checked files are removed");
+        }
+
         // optional: unsigned goes in, but a signature that does not verify never does
         DeployFolderGuard optional = new DeployFolderGuard(false, keys, drop, verified);
         assertNull(optional.refusal(unsigned.toFile()));
