@@ -78,11 +78,7 @@ class OtaUpdateIT {
             assertEquals(List.of("0.1.0.SNAPSHOT", "0.1.0.ota"), List.copyOf(HotDeployIT.versionsSeen(g.home, "ota")),
                     "the unsigned build never ran");
             List<Instant> host = HotDeployIT.hostSampleTimes(g.home, "ota");
-            Duration worst = Duration.ZERO;
-            for (int i = 1; i < host.size(); i++) {
-                Duration gap = Duration.between(host.get(i - 1), host.get(i));
-                if (gap.compareTo(worst) > 0) worst = gap;
-            }
+            Duration worst = HotDeployIT.longestGap(host);
             assertTrue(host.size() > 5, "host samples: " + host.size());
             assertTrue(worst.compareTo(Duration.ofMillis(2500)) <= 0, "host readings every 1 s; the longest gap was " + worst);
         }
