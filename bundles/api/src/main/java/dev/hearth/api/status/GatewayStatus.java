@@ -27,4 +27,15 @@ public interface GatewayStatus {
 
     /** Up to {@code max} of a sink's most recent dead letters, newest first. */
     List<DeadLetter> deadLetters(String sinkId, int max);
+
+    /**
+     * For every device whose readings came through the core's {@code ReadingPublisher}, the bundle
+     * that last published one, ordered by device id. Empty where the provider does not know (the
+     * default, for providers written against 1.0).
+     *
+     * @since 1.1
+     */
+    default List<DevicePublisher> publishers() {
+        return List.of();
+    }
 }

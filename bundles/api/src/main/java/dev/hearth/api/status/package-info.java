@@ -1,6 +1,6 @@
 /** A read-only view of the running gateway for consoles, metrics and management. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.hearth.api.status;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,6 +15,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -33,6 +34,7 @@ import dev.hearth.api.ReadingPublisher;
 import dev.hearth.api.ReadingSink;
 import dev.hearth.api.status.DeadLetter;
 import dev.hearth.api.status.DeviceInfo;
+import dev.hearth.api.status.DevicePublisher;
 import dev.hearth.api.status.GatewayStatus;
 import dev.hearth.api.status.JournalStatus;
 import dev.hearth.api.status.SinkStatus;
@@ -40,9 +42,12 @@ import dev.hearth.api.status.SinkStatus;
 /**
  * The core as OSGi sees it: the reading bus offered as {@link ReadingPublisher}, device status and
  * gateway status services, and every whiteboard {@link ReadingSink} wired to its own cursor.
+ * {@link ReadingPublisher} is registered by {@link #activate} as a bundle-scoped service factory
+ * ({@link PublisherFactory}), so the core knows which bundle publishes each device
+ * ({@link #publishers()}); everything else is this one instance.
  */
 @Component(name = "dev.hearth.core", immediate = true,
-        service = { ReadingPublisher.class, DeviceStatusReporter.class, GatewayStatus.class })
+        service = { DeviceStatusReporter.class, GatewayStatus.class })
 @Designate(ocd = CoreConfig.class)
 public final class CoreComponent implements ReadingPublisher, DeviceStatusReporter, GatewayStatus {
 
@@ -56,6 +61,7 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
     private final Map<ReadingSink, BoundSink> sinks = new HashMap<>();
     private ReadingBus bus;
     private int defaultBatchSize = 500;
+    private ServiceRegistration<ReadingPublisher> publisherRegistration;
 
     @Activate
     void activate(BundleContext context, CoreConfig config) throws SQLException {
@@ -77,10 +83,20 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
             bus = started;
             for (BoundSink s : sinks.values()) start(s);
         }
+        publisherRegistration = context.registerService(ReadingPublisher.class, new PublisherFactory(this, devices),
+                FrameworkUtil.asDictionary(Map.of("component.name", "dev.hearth.core")));
     }
 
     @Deactivate
     void deactivate() throws SQLException {
+        if (publisherRegistration != null) {
+            try {
+                publisherRegistration.unregister();
+            } catch (IllegalStateException e) {
+                // unregistered with the bundle already
+            }
+            publisherRegistration = null;
+        }
         ReadingBus closing;
         synchronized (this) {
             closing = bus;
@@ -190,12 +206,21 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
 
     @Override
     public CompletionStage<Void> publish(List<Reading> readings) {
+        return publish(readings, false);
+    }
+
+    @Override
+    public CompletionStage<Void> publishPromptly(List<Reading> readings) {
+        return publish(readings, true);
+    }
+
+    private CompletionStage<Void> publish(List<Reading> readings, boolean prompt) {
         ReadingBus b;
         synchronized (this) {
             b = bus;
         }
         if (b == null) return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("the core is not active"));
-        return b.publish(readings);
+        return b.publish(readings, prompt);
     }
 
     // DeviceStatusReporter
@@ -245,5 +270,10 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
     @Override
     public List<DeadLetter> deadLetters(String sinkId, int max) {
         return bus().deadLetters(sinkId, max);
+    }
+
+    @Override
+    public List<DevicePublisher> publishers() {
+        return devices.publishers();
     }
 }

@@ -10,8 +10,13 @@ import dev.hearth.api.DeviceState;
 import dev.hearth.api.DeviceStatus;
 import dev.hearth.api.Reading;
 import dev.hearth.api.status.DeviceInfo;
+import dev.hearth.api.status.DevicePublisher;
 
-/** What is known of each device: its reported state, its accepted readings and its errors. */
+/**
+ * What is known of each device: its reported state, its accepted readings and its errors, and
+ * which bundle publishes it (kept apart: a publish the bus then refuses still names its publisher,
+ * but does not make the device appear in {@link #snapshot}).
+ */
 public final class DeviceRegistry {
 
     private static final class Entry {
@@ -23,6 +28,25 @@ public final class DeviceRegistry {
     }
 
     private final Map<String, Entry> devices = new ConcurrentHashMap<>();
+    private final Map<String, DevicePublisher> publishers = new ConcurrentHashMap<>();
+
+    /** Records that this bundle publishes these readings' devices; called on every publish, so a read first, a write only on change. */
+    void publishedBy(List<Reading> readings, long bundleId, String symbolicName, String version) {
+        String last = null;
+        for (Reading r : readings) {
+            String device = r.device();
+            if (device.equals(last)) continue; // batches are mostly one device
+            last = device;
+            DevicePublisher p = publishers.get(device);
+            if (p == null || p.bundleId() != bundleId || !p.version().equals(version) || !p.symbolicName().equals(symbolicName)) {
+                publishers.put(device, new DevicePublisher(device, bundleId, symbolicName, version));
+            }
+        }
+    }
+
+    List<DevicePublisher> publishers() {
+        return publishers.values().stream().sorted(Comparator.comparing(DevicePublisher::device)).toList();
+    }
 
     void accepted(List<Reading> readings) {
         for (Reading r : readings) {
@@ -55,6 +79,7 @@ public final class DeviceRegistry {
 
     void remove(String device) {
         devices.remove(device);
+        publishers.remove(device);
     }
 
     List<DeviceInfo> snapshot() {

@@ -36,7 +36,10 @@ import dev.hearth.api.status.SinkStatus;
  * <p>Group commit: the committer takes the first waiting submission, then gathers more for up to
  * the commit interval or until the commit size is reached, and commits them in one transaction
  * together with the cursor moves and dead letters the workers reported meanwhile. Only then are
- * the publishers' stages completed: a completed stage means committed.
+ * the publishers' stages completed: a completed stage means committed. A group holding a prompt
+ * submission (a publisher that holds something back until then, e.g. broker acknowledgements) is
+ * committed once the queue is empty instead: under load the submissions that arrive during one
+ * commit still make the next group, so it costs few extra transactions.
  */
 public final class ReadingBus implements AutoCloseable {
 
@@ -44,7 +47,7 @@ public final class ReadingBus implements AutoCloseable {
     private static final long HOUSEKEEPING_MILLIS = 1_000;
     private static final long TOUCH_MILLIS = 10 * 60_000;
 
-    private record Submission(List<Reading> readings, List<byte[]> encoded, int permits, CompletableFuture<Void> done) {
+    private record Submission(List<Reading> readings, List<byte[]> encoded, int permits, boolean prompt, CompletableFuture<Void> done) {
     }
 
     private final BusSettings settings;
@@ -94,6 +97,14 @@ public final class ReadingBus implements AutoCloseable {
 
     /** Queues readings for the next group commit; the stage completes once they are committed. */
     public CompletableFuture<Void> publish(List<Reading> readings) {
+        return publish(readings, false);
+    }
+
+    /**
+     * As {@link #publish(List)}; {@code prompt}: the group this lands in is committed as soon as
+     * nothing more is queued, without waiting out the commit interval (someone waits for it).
+     */
+    public CompletableFuture<Void> publish(List<Reading> readings, boolean prompt) {
         if (readings == null || readings.isEmpty()) return CompletableFuture.completedFuture(null);
         if (!running) return CompletableFuture.failedFuture(new IllegalStateException("the reading bus is closed"));
         List<byte[]> encoded = new ArrayList<>(readings.size());
@@ -110,7 +121,7 @@ public final class ReadingBus implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        submissions.add(new Submission(List.copyOf(readings), encoded, permits, done));
+        submissions.add(new Submission(List.copyOf(readings), encoded, permits, prompt, done));
         if (!running && !committer.isAlive()) failLeftovers(); // closed while we queued: nobody will commit it
         return done;
     }
@@ -150,17 +161,20 @@ public final class ReadingBus implements AutoCloseable {
         List<Submission> group = new ArrayList<>();
         group.add(first);
         int count = first.readings().size();
+        boolean prompt = first.prompt();
         long deadline = System.nanoTime() + settings.commitInterval().toNanos();
         while (count < settings.commitMaxReadings()) {
             Submission next = submissions.poll();
             if (next == null) {
+                // what arrived while the last commit ran is taken above; a prompt group waits for nothing more
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !running) break;
+                if (prompt || left <= 0 || !running) break;
                 next = submissions.poll(left, TimeUnit.NANOSECONDS);
                 if (next == null) break;
             }
             group.add(next);
             count += next.readings().size();
+            prompt |= next.prompt();
         }
         return group;
     }

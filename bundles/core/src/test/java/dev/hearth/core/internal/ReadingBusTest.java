@@ -1,6 +1,7 @@
 package dev.hearth.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,6 +78,22 @@ class ReadingBusTest {
         assertEquals(range(0, 1000), seqs(b.await(1000, WAIT)));
         assertTrue(a.batches().stream().allMatch(batch -> batch.size() <= 7), "batch size respected");
         assertEquals(1000, bus.journalStatus().accepted());
+    }
+
+    @Test
+    void aPromptPublishEndsTheGroupCommitWindow() throws Exception {
+        BusSettings d = settings();
+        open(new BusSettings(d.journal(), d.maxBytes(), d.fsync(), Duration.ofSeconds(30), d.commitMaxReadings(),
+                d.maxPendingReadings(), d.retryInitial(), d.retryMax(), d.deadLettersPerSink(), d.forgetSinkAfter(),
+                d.recentReadings(), d.minFreeBytes()));
+        var windowed = bus.publish(readings("a", 0, 5));
+        Thread.sleep(300);
+        assertFalse(windowed.isDone(), "an ordinary publish waits for the 30 s window to gather more");
+        var prompt = bus.publish(readings("b", 0, 5), true);
+        prompt.get(10, TimeUnit.SECONDS);
+        assertTrue(windowed.isDone(), "the group the prompt publish joined was committed with it");
+        bus.publish(readings("c", 0, 1), true).get(10, TimeUnit.SECONDS); // alone: no window either
+        assertEquals(11, bus.journalStatus().accepted());
     }
 
     @Test
