@@ -114,6 +114,7 @@ public class OtaIT {
         sign(OtaBundles.bundle(plain.resolve("v5.jar"), SAMPLE, "5.0.0", "GoodActivator", false), jars.resolve("v5.jar"), keys, "itest");
         Path loadgen = Paths.get(java.net.URI.create(HearthOptions.url("hearth-driver-loadgen")));
         sign(OtaBundles.withVersion(loadgen, "0.2.0", plain.resolve("loadgen.jar")), jars.resolve("loadgen-0.2.0.jar"), keys, "itest");
+        sign(OtaBundles.withVersion(loadgen, "0.3.0", plain.resolve("loadgen-3.jar")), jars.resolve("loadgen-0.3.0.jar"), keys, "itest");
         return options(HearthOptions.base("ota"),
                 frameworkProperty("hearth.gateway.id").value("itest"),
                 frameworkProperty("hearth.home").value(home.toString()),
@@ -211,7 +212,7 @@ public class OtaIT {
         assertEquals(b.getBundleId(), r.get("bundle_id").getAsLong());
         assertNotNull(b);
         assertEquals(Bundle.ACTIVE, b.getState());
-        assertEquals(List.of("fetching", "verified", "installed", "healthy", "done"), steps("inst-1"));
+        assertEquals(List.of("fetching", "verified", "installed", "checking", "healthy", "done"), steps("inst-1"));
         assertFalse("no state file once done", Files.exists(otaDir().resolve("state.json")));
 
         JsonObject list = request("bundle/list", "{}");
@@ -420,6 +421,31 @@ public class OtaIT {
         assertEquals("0.2.0", driver.getVersion().toString());
         assertEquals("kept, not touched", modified, driver.getLastModified());
         assertFalse(Files.exists(otaDir().resolve("state.json")));
+    }
+
+    @Test
+    public void m_withoutADeviceListTheDevicesTheDriverPublishedAreChecked() throws Exception {
+        setUp();
+        Bundle driver = null;
+        for (Bundle b : context.getBundles()) if ("dev.hearth.driver.loadgen".equals(b.getSymbolicName())) driver = b;
+        long id = driver.getBundleId();
+        // the core knows which bundle publishes ota-load (the ReadingPublisher is bundle-scoped)
+        var ref = context.getServiceReference(GatewayStatus.class);
+        GatewayStatus s = context.getService(ref);
+        try {
+            var p = s.publishers().stream().filter(x -> x.device().equals("ota-load")).findFirst().orElseThrow();
+            assertEquals(id, p.bundleId());
+            assertEquals("dev.hearth.driver.loadgen", p.symbolicName());
+        } finally {
+            context.ungetService(ref);
+        }
+        JsonObject r = request("bundle/update", artifact("drv-3", "dev.hearth.driver.loadgen", "loadgen-0.3.0.jar", ",\"grace_s\":30"));
+        assertTrue(r.toString(), r.get("ok").getAsBoolean());
+        assertEquals("0.3.0", driver.getVersion().toString());
+        Msg checking = received.stream().filter(m -> m.topic().equals(ROOT + "events/ota") && "drv-3".equals(field(m.json(), "request"))
+                && "checking".equals(field(m.json(), "step"))).findFirst().orElseThrow();
+        assertTrue(checking.payload(), List.of(field(checking.json(), "devices").split(",")).contains("ota-load"));
+        assertTrue(steps("drv-3").toString(), steps("drv-3").contains("healthy"));
     }
 
     @Test

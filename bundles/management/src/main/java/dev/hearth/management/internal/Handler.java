@@ -81,7 +81,8 @@ final class Handler {
                 case "config/set", "config/delete" -> edit(r);
                 case "command/list" -> commandList(r.body());
                 case "command/run" -> commandRun(r);
-                case "bundle/list", "bundle/install", "bundle/update", "bundle/uninstall", "bundle/start", "bundle/stop" ->
+                case "bundle/list", "bundle/install", "bundle/update", "bundle/uninstall", "bundle/start", "bundle/stop",
+                        "feature/install", "feature/uninstall" ->
                     ota != null ? ota.handle(r) : error("OTA is not available here");
                 default -> error("unknown operation '" + r.op() + "'");
             };

@@ -3,6 +3,7 @@ package dev.hearth.management.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,20 +36,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
 
 import dev.hearth.api.status.DeviceInfo;
+import dev.hearth.api.status.DevicePublisher;
 import dev.hearth.api.status.GatewayStatus;
 import dev.hearth.signing.SignedJars;
 import dev.hearth.signing.TrustedKeys;
 import dev.hearth.signing.UntrustedArtifactException;
 
 /**
- * OTA of bundles, run by management's one worker: every check before anything changes (SHA-256,
- * signature by a trusted key, symbolic name), then staged, updated, refreshed, started and
- * health-checked, with an automatic rollback to the saved previous jar when the check fails. The
- * progress is kept in {@link OtaState} before each step, so that {@link #recover} can finish or
- * undo an OTA the gateway died in. Every step is announced on {@code events/ota}.
+ * OTA of bundles and features, run by management's one worker. A bundle install or update is a
+ * set of one, a feature a set of several, and both take the same path: every artifact checked
+ * before anything changes (SHA-256, signature by a trusted key, symbolic-name rules), then all
+ * applied, refreshed once, started and health-checked together, with an automatic rollback of the
+ * whole set to the saved previous jars when anything fails. The progress is kept in
+ * {@link OtaState} before each step, so that {@link #recover} can finish or undo a set the gateway
+ * died in. Every step is announced on {@code events/ota}.
  */
 final class Ota {
 
@@ -86,6 +94,8 @@ final class Ota {
         private static final long serialVersionUID = 1L;
         /** Whether the refusal was announced on events/ota already. */
         final boolean announced;
+        /** A feature's results per bundle, or null. */
+        transient JsonArray results;
 
         Failed(String message) {
             this(message, false);
@@ -97,19 +107,26 @@ final class Ota {
         }
     }
 
+    /** Whom an OTA's events are about: the request's operation and id, the feature (or null), the bundle named in the request (or null). */
+    private record Run(String op, String id, String feature, String bundle) {
+    }
+
     JsonObject handle(Request r) throws Exception {
         OtaRequest q = OtaRequest.parse(r.op(), r.body(), maxBytes);
+        Run run = new Run(q.op(), r.id(), q.feature(), q.bundle());
         try {
             return switch (q.op()) {
                 case "bundle/list" -> list();
-                case "bundle/start", "bundle/stop" -> startStop(q, r.id());
-                case "bundle/uninstall" -> uninstall(q, r.id());
-                case "bundle/install" -> install(q, r.id());
-                default -> update(q, r.id());
+                case "bundle/start", "bundle/stop" -> startStop(q, run);
+                case "bundle/uninstall", "feature/uninstall" -> uninstall(q, run);
+                default -> apply(q, run); // bundle/install, bundle/update, feature/install: a set of one or more
             };
         } catch (Failed e) {
-            if (!e.announced) progress(q.op(), q.bundle(), "refused", r.id(), "reason", e.getMessage());
-            return Handler.error(e.getMessage());
+            if (!e.announced) progress(run, q.bundle(), "refused", "reason", e.getMessage());
+            JsonObject out = Handler.error(e.getMessage());
+            if (q.feature() != null) out.addProperty("feature", q.feature());
+            if (e.results != null) out.add("results", e.results);
+            return out;
         }
     }
 
@@ -129,7 +146,7 @@ final class Ota {
         return out;
     }
 
-    private JsonObject startStop(OtaRequest q, String id) throws Failed {
+    private JsonObject startStop(OtaRequest q, Run run) throws Failed {
         Bundle b = find(q.bundle());
         boolean start = q.op().equals("bundle/start");
         if (!start) protect(b);
@@ -137,29 +154,82 @@ final class Ota {
             if (start) b.start();
             else b.stop();
         } catch (BundleException | IllegalStateException e) {
-            progress(q.op(), q.bundle(), "failed", id, "reason", message(e));
+            progress(run, q.bundle(), "failed", "reason", message(e));
             throw new Failed(q.bundle() + ": " + (start ? "start" : "stop") + " failed: " + message(e), true);
         }
-        progress(q.op(), q.bundle(), start ? "started" : "stopped", id, "state", stateName(b.getState()));
+        progress(run, q.bundle(), start ? "started" : "stopped", "state", stateName(b.getState()));
         return result(b);
     }
 
-    private JsonObject uninstall(OtaRequest q, String id) throws Failed {
-        Bundle b = find(q.bundle());
-        protect(b);
-        String version = b.getVersion().toString();
-        try {
-            b.uninstall();
-            refresh(List.of(b));
-        } catch (BundleException | IllegalStateException e) {
-            throw new Failed(q.bundle() + ": uninstall failed: " + message(e));
+    /**
+     * {@code bundle/uninstall} (one) and {@code feature/uninstall} (the feature's bundles, as named
+     * or as recorded when it was installed): every bundle checked first (a protected one refuses
+     * the whole request), then all uninstalled and refreshed once.
+     */
+    private JsonObject uninstall(OtaRequest q, Run run) throws Failed {
+        boolean feature = q.feature() != null;
+        List<String> names = !feature ? List.of(q.bundle())
+                : q.members().isEmpty() ? readFeature(q.feature()) : q.members().stream().map(OtaRequest.Source::bundle).toList();
+        Map<String, Bundle> found = new java.util.LinkedHashMap<>();
+        for (String n : names) {
+            Bundle b = feature ? findOrNull(n) : find(n);
+            if (b == null) continue; // a feature's bundle removed meanwhile: nothing to do for it
+            try {
+                protect(b);
+            } catch (Failed e) {
+                if (!feature) throw e;
+                throw new Failed("refused, nothing was changed: " + e.getMessage());
+            }
+            found.put(n, b);
         }
-        deleteQuietly(dir.resolve(q.bundle() + ".current.jar"));
-        progress(q.op(), q.bundle(), "uninstalled", id, "version", version);
-        JsonObject out = Handler.ok(new JsonObject());
-        out.addProperty("bundle", q.bundle());
-        out.addProperty("version", version);
-        out.addProperty("state", "UNINSTALLED");
+        JsonArray results = new JsonArray();
+        List<Bundle> removed = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (String n : names) {
+            JsonObject o = new JsonObject();
+            o.addProperty("bundle", n);
+            Bundle b = found.get(n);
+            if (b == null) {
+                o.addProperty("status", "not_installed");
+            } else {
+                String version = b.getVersion().toString();
+                o.addProperty("version", version);
+                try {
+                    b.uninstall();
+                    removed.add(b);
+                    o.addProperty("status", "uninstalled");
+                } catch (BundleException | IllegalStateException e) {
+                    if (!feature) throw new Failed(n + ": uninstall failed: " + message(e));
+                    o.addProperty("status", "failed");
+                    o.addProperty("reason", message(e));
+                    failures.add(n + ": " + message(e));
+                }
+            }
+            results.add(o);
+        }
+        try {
+            if (!removed.isEmpty()) refresh(removed);
+        } catch (BundleException e) {
+            if (!feature) throw new Failed(q.bundle() + ": uninstall failed: " + message(e));
+            failures.add("refresh: " + message(e));
+        }
+        for (JsonElement e : results) {
+            JsonObject o = e.getAsJsonObject();
+            if (!"uninstalled".equals(field(o, "status"))) continue;
+            deleteQuietly(dir.resolve(field(o, "bundle") + ".current.jar"));
+            progress(run, field(o, "bundle"), "uninstalled", "version", field(o, "version"));
+        }
+        if (!feature) {
+            JsonObject out = Handler.ok(new JsonObject());
+            out.addProperty("bundle", q.bundle());
+            out.addProperty("version", field(results.get(0).getAsJsonObject(), "version"));
+            out.addProperty("state", "UNINSTALLED");
+            return out;
+        }
+        if (failures.isEmpty()) deleteQuietly(featureFile(q.feature()));
+        JsonObject out = failures.isEmpty() ? Handler.ok(new JsonObject()) : Handler.error("uninstall failed for " + failures);
+        out.addProperty("feature", q.feature());
+        out.add("results", results);
         return out;
     }
 
@@ -167,17 +237,103 @@ final class Ota {
     private record Artifact(Path file, String sha256, List<String> signers, String bundle, Version version) {
     }
 
-    /** Fetches the artifact into the OTA folder and checks all of it; nothing in the framework is touched. */
-    private Artifact fetchAndVerify(OtaRequest q, String id) throws Failed, IOException {
+    /** One bundle of the set an install, update or feature request applies, and what happened to it. */
+    private static final class Member {
+        final int index;
+        final OtaRequest.Source source;
+        Artifact artifact;
+        /** The symbolic name, once known. */
+        String name;
+        /** Whether it replaces an installed bundle (else it is installed new). */
+        boolean update;
+        /** The installed bundle it replaces, or the one installed for it. */
+        Bundle bundle;
+        String from = "";
+        String to = "";
+        /** The running version's jar, saved for the rollback (updates). */
+        Path previous;
+        /** The framework was asked to change it: it must be undone on failure. */
+        boolean touched;
+        String status = "not_applied";
+        String reason;
+
+        Member(int index, OtaRequest.Source source) {
+            this.index = index;
+            this.source = source;
+        }
+    }
+
+    /**
+     * Install, update or feature install: a set of one or more bundles. Every artifact fetched and
+     * verified before anything changes; then all applied (updated or installed), refreshed once,
+     * started, and health-checked together; any failure undoes all of them.
+     */
+    private JsonObject apply(OtaRequest q, Run run) throws Exception {
+        if (q.op().equals("bundle/update")) protect(find(q.bundle())); // refused before anything is fetched
+        List<Member> set = new ArrayList<>();
+        for (int i = 0; i < q.members().size(); i++) set.add(new Member(i, q.members().get(i)));
+        try {
+            verifyAll(q, run, set);
+            return applyVerified(q, run, set);
+        } finally {
+            for (Member m : set) if (m.artifact != null) deleteQuietly(m.artifact.file());
+        }
+    }
+
+    /** Fetches and checks every member, and the set's rules; nothing in the framework is touched. */
+    private void verifyAll(OtaRequest q, Run run, List<Member> set) throws Failed, IOException {
+        boolean feature = q.feature() != null;
+        long total = 0;
+        for (Member m : set) {
+            String where = feature ? "bundles[" + m.index + "]: " : "";
+            try {
+                m.artifact = fetchAndVerify(m, run, where);
+                m.name = m.artifact.bundle();
+                m.to = m.artifact.version().toString();
+                total += Files.size(m.artifact.file());
+                if (total > maxBytes) throw refused(run, m.name, where + "the feature's artifacts together are larger than " + maxBytes + " bytes (ota_max_kib)");
+                for (Member o : set) {
+                    if (o != m && m.name.equals(o.name)) throw refused(run, m.name, where + "'" + m.name + "' is in the feature twice");
+                }
+                Bundle installed = findOrNull(m.name);
+                if (q.op().equals("bundle/install")) {
+                    if (installed != null) throw refused(run, m.name, "'" + m.name + "' is installed already: use bundle/update");
+                } else if (installed != null) {
+                    try {
+                        protect(installed);
+                    } catch (Failed e) {
+                        throw refused(run, m.name, where + e.getMessage());
+                    }
+                    m.update = true;
+                    m.bundle = installed;
+                    m.from = installed.getVersion().toString();
+                    // the running version's jar, for the rollback, before anything changes
+                    m.previous = dir.resolve(m.name + ".previous.jar");
+                    savePrevious(installed, m.previous, run, where);
+                } else if (!feature) {
+                    throw refused(run, m.name, "no bundle '" + m.name + "' is installed");
+                }
+            } catch (Failed e) {
+                m.status = "refused";
+                m.reason = e.getMessage();
+                if (feature) e.results = results(set);
+                throw e;
+            }
+        }
+    }
+
+    /** Fetches one artifact into the OTA folder and checks all of it; nothing in the framework is touched. */
+    private Artifact fetchAndVerify(Member m, Run run, String where) throws Failed, IOException {
+        OtaRequest.Source q = m.source;
         Files.createDirectories(dir);
-        Path file = dir.resolve("incoming.jar");
+        Path file = dir.resolve(m.index == 0 ? "incoming.jar" : "incoming-" + m.index + ".jar");
         Files.deleteIfExists(file);
-        progress(q.op(), q.bundle(), "fetching", id, "source", q.url() != null ? redact(q.url()) : "inline");
+        progress(run, q.bundle(), "fetching", "source", q.url() != null ? redact(q.url()) : "inline");
         if (q.url() != null) {
             try {
                 download.fetch(q.url(), file);
             } catch (IOException | RuntimeException e) {
-                throw refused(q, id, "download failed: " + message(e));
+                throw refused(run, q.bundle(), where + "download failed: " + message(e));
             }
         } else {
             Files.write(file, q.data());
@@ -185,165 +341,214 @@ final class Ota {
         try {
             String sha = SignedJars.sha256(file);
             if (!sha.equalsIgnoreCase(q.sha256())) {
-                throw refused(q, id, "SHA-256 mismatch: the artifact has " + sha + ", the request expects " + q.sha256());
+                throw refused(run, q.bundle(), where + "SHA-256 mismatch: the artifact has " + sha + ", the request expects " + q.sha256());
             }
             TrustedKeys keys = TrustedKeys.load(trustedKeys);
-            if (keys.isEmpty()) throw refused(q, id, "no trusted keys in " + trustedKeys + ": nothing can be verified");
+            if (keys.isEmpty()) throw refused(run, q.bundle(), "no trusted keys in " + trustedKeys + ": nothing can be verified");
             SignedJars.Verified v;
             try {
                 v = SignedJars.verify(file, keys, maxBytes);
             } catch (UntrustedArtifactException e) {
-                throw refused(q, id, "signature: " + e.getMessage());
+                throw refused(run, q.bundle(), where + "signature: " + e.getMessage());
             }
             String bsn;
             Version version;
             try (JarFile jar = new JarFile(file.toFile(), false)) {
-                Manifest m = jar.getManifest();
-                Attributes a = m == null ? new Attributes() : m.getMainAttributes();
-                if (!"2".equals(trim(a.getValue(Constants.BUNDLE_MANIFESTVERSION)))) throw refused(q, id, "not an OSGi R4+ bundle (Bundle-ManifestVersion is not 2)");
-                if (a.getValue(Constants.FRAGMENT_HOST) != null) throw refused(q, id, "fragments are not handled by OTA");
+                Manifest mf = jar.getManifest();
+                Attributes a = mf == null ? new Attributes() : mf.getMainAttributes();
+                if (!"2".equals(trim(a.getValue(Constants.BUNDLE_MANIFESTVERSION)))) throw refused(run, q.bundle(), where + "not an OSGi R4+ bundle (Bundle-ManifestVersion is not 2)");
+                if (a.getValue(Constants.FRAGMENT_HOST) != null) throw refused(run, q.bundle(), where + "fragments are not handled by OTA");
                 String raw = trim(a.getValue(Constants.BUNDLE_SYMBOLICNAME));
-                if (raw == null) throw refused(q, id, "no Bundle-SymbolicName");
+                if (raw == null) throw refused(run, q.bundle(), where + "no Bundle-SymbolicName");
                 bsn = raw.split(";", 2)[0].trim();
                 try {
                     OtaRequest.symbolicName(bsn);
                     version = Version.parseVersion(trim(a.getValue(Constants.BUNDLE_VERSION)));
                 } catch (IllegalArgumentException e) {
-                    throw refused(q, id, "bad manifest: " + e.getMessage());
+                    throw refused(run, q.bundle(), where + "bad manifest: " + e.getMessage());
                 }
             }
             if (q.bundle() != null && !q.bundle().equals(bsn)) {
-                throw refused(q, id, "symbolic name mismatch: the artifact is '" + bsn + "', not '" + q.bundle() + "'");
+                throw refused(run, q.bundle(), where + "symbolic name mismatch: the artifact is '" + bsn + "', not '" + q.bundle() + "'");
             }
-            progress(q.op(), bsn, "verified", id, "sha256", v.sha256(), "version", version.toString());
+            progress(run, bsn, "verified", "sha256", v.sha256(), "version", version.toString());
             return new Artifact(file, v.sha256(), List.copyOf(new java.util.TreeSet<>(v.signers())), bsn, version);
         } catch (Failed | RuntimeException | IOException e) {
             deleteQuietly(file);
             throw e;
         } catch (UntrustedArtifactException e) {
             deleteQuietly(file);
-            throw refused(q, id, e.getMessage());
+            throw refused(run, q.bundle(), where + e.getMessage());
         }
     }
 
-    private JsonObject install(OtaRequest q, String id) throws Exception {
-        Artifact a = fetchAndVerify(q, id);
-        try {
-            if (findOrNull(a.bundle()) != null) {
-                throw refused(q, id, "'" + a.bundle() + "' is installed already: use bundle/update");
-            }
-            int grace = q.graceSeconds() > 0 ? q.graceSeconds() : defaultGrace;
-            OtaState state = new OtaState("install", a.bundle(), "staged", "", a.version().toString(), "", id == null ? "" : id,
-                    grace, q.devices(), Instant.now());
-            state.write(dir);
-            state = state.at("updating");
-            state.write(dir);
-            Bundle b;
-            try (InputStream in = Files.newInputStream(a.file())) {
-                b = context.installBundle("ota:" + a.bundle(), in);
-            } catch (BundleException e) {
-                OtaState.clear(dir);
-                throw refused(q, id, "the framework refused the bundle: " + message(e));
-            }
-            progress(q.op(), a.bundle(), "installed", id, "version", a.version().toString());
-            String problem = null;
-            if (q.start()) {
-                try {
-                    b.start();
-                } catch (BundleException | IllegalStateException e) {
-                    problem = "start failed: " + message(e);
-                }
-                Map<String, Long> before = readings();
-                state.at("checking").write(dir);
-                if (problem == null) problem = health(b, grace, q.devices(), before, q.op(), id);
-            }
-            if (problem != null) {
-                state.at("rolling_back").write(dir);
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedException("management stopped during the install; it is undone at the next start");
-                }
-                progress(q.op(), a.bundle(), "rolling_back", id, "reason", problem);
-                String undo = uninstallQuietly(b);
-                OtaState.clear(dir);
-                progress(q.op(), a.bundle(), undo == null ? "rolled_back" : "rollback_failed", id, "reason", problem);
-                JsonObject out = Handler.error("health check failed: " + problem + (undo == null ? "; uninstalled again"
-                        : "; uninstalling it failed too: " + undo));
-                out.addProperty("bundle", a.bundle());
-                out.addProperty("rolled_back", undo == null);
-                return out;
-            }
-            Files.copy(a.file(), dir.resolve(a.bundle() + ".current.jar"), StandardCopyOption.REPLACE_EXISTING);
-            OtaState.clear(dir);
-            progress(q.op(), a.bundle(), "done", id, "version", a.version().toString(), "state", stateName(b.getState()));
-            JsonObject out = result(b);
-            out.addProperty("sha256", a.sha256());
-            out.add("signers", Handler.strings(a.signers()));
-            return out;
-        } finally {
-            deleteQuietly(a.file());
+    /** Applies a verified set: the progress written to the state file before each step; undone as a whole on any failure. */
+    private JsonObject applyVerified(OtaRequest q, Run run, List<Member> set) throws Exception {
+        boolean feature = q.feature() != null;
+        String label = feature ? null : set.get(0).name;
+        int grace = q.graceSeconds() > 0 ? q.graceSeconds() : defaultGrace;
+        // without a list: every device the replaced bundles published must publish again
+        List<String> devices = q.devicesGiven() ? q.devices() : published(set);
+        List<OtaState.Member> members = new ArrayList<>();
+        for (Member m : set) {
+            members.add(new OtaState.Member(m.update ? "update" : "install", m.name, m.from, m.to,
+                    m.update ? m.previous.getFileName().toString() : ""));
         }
-    }
-
-    private JsonObject update(OtaRequest q, String id) throws Exception {
-        Bundle b = find(q.bundle());
-        protect(b);
-        Artifact a = fetchAndVerify(q, id);
-        try {
-            // the running version's jar, for the rollback, before anything changes
-            Path previous = dir.resolve(a.bundle() + ".previous.jar");
-            savePrevious(b, previous, q, id);
-            String from = b.getVersion().toString();
-            int grace = q.graceSeconds() > 0 ? q.graceSeconds() : defaultGrace;
-            OtaState state = new OtaState("update", a.bundle(), "staged", from, a.version().toString(), previous.getFileName().toString(),
-                    id == null ? "" : id, grace, q.devices(), Instant.now());
-            state.write(dir);
-            state = state.at("updating");
-            state.write(dir);
-            progress(q.op(), a.bundle(), "updating", id, "from_version", from, "to_version", a.version().toString());
-            String problem = null;
-            try {
-                replace(b, a.file());
+        OtaState state = new OtaState(feature ? "feature" : q.op().equals("bundle/install") ? "install" : "update",
+                feature ? q.feature() : "", "staged", run.id() == null ? "" : run.id(), grace, devices, Instant.now(), members);
+        state.write(dir);
+        state = state.at("updating");
+        state.write(dir);
+        String problem = null;
+        for (Member m : set) { // in the order given: updates and installs
+            try (InputStream in = Files.newInputStream(m.artifact.file())) {
+                if (m.update) {
+                    progress(run, m.name, "updating", "from_version", m.from, "to_version", m.to);
+                    m.touched = true;
+                    m.bundle.update(in);
+                } else {
+                    m.bundle = context.installBundle("ota:" + m.name, in);
+                    m.touched = true;
+                    progress(run, m.name, "installed", "version", m.to);
+                }
             } catch (BundleException | IllegalStateException | IOException e) {
-                problem = message(e);
+                problem = (feature ? m.name + ": " : "") + (m.update ? "update failed: " : "the framework refused the bundle: ") + message(e);
+                m.reason = message(e);
+                break;
             }
-            if (problem == null) {
-                // counted after the new version started: readings the old one published before it stopped do not count
-                Map<String, Long> before = readings();
-                state.at("checking").write(dir);
-                progress(q.op(), a.bundle(), "checking", id, "grace_s", String.valueOf(grace));
-                problem = health(b, grace, q.devices(), before, q.op(), id);
-            }
-            if (problem != null) {
-                state.at("rolling_back").write(dir);
-                if (Thread.currentThread().isInterrupted()) {
-                    // management is stopping: the state file stays, the next start rolls back
-                    throw new InterruptedException("management stopped during the update; it is rolled back at the next start");
-                }
-                progress(q.op(), a.bundle(), "rolling_back", id, "reason", problem);
-                String undo = rollBack(b, previous);
-                OtaState.clear(dir);
-                progress(q.op(), a.bundle(), undo == null ? "rolled_back" : "rollback_failed", id, "reason", problem,
-                        "version", b.getVersion().toString(), "state", stateName(b.getState()));
-                JsonObject out = Handler.error("health check failed: " + problem + (undo == null
-                        ? "; rolled back to " + b.getVersion() + " (" + stateName(b.getState()) + ")"
-                        : "; the rollback failed too: " + undo));
-                out.addProperty("bundle", a.bundle());
-                out.addProperty("rolled_back", undo == null);
-                out.addProperty("version", b.getVersion().toString());
-                out.addProperty("state", stateName(b.getState()));
-                return out;
-            }
-            Files.copy(a.file(), dir.resolve(a.bundle() + ".current.jar"), StandardCopyOption.REPLACE_EXISTING);
-            OtaState.clear(dir);
-            progress(q.op(), a.bundle(), "done", id, "from_version", from, "to_version", a.version().toString());
-            JsonObject out = result(b);
-            out.addProperty("from_version", from);
-            out.addProperty("sha256", a.sha256());
-            out.add("signers", Handler.strings(a.signers()));
-            return out;
-        } finally {
-            deleteQuietly(a.file());
         }
+        if (problem != null && set.stream().noneMatch(m -> m.touched)) {
+            OtaState.clear(dir);
+            Failed f = refused(run, label, problem);
+            if (feature) f.results = results(set);
+            throw f;
+        }
+        if (problem == null) {
+            List<Bundle> updated = set.stream().filter(m -> m.update).map(m -> m.bundle).toList();
+            try {
+                if (!updated.isEmpty()) refresh(updated);
+            } catch (BundleException e) {
+                problem = "refresh failed: " + message(e);
+            }
+        }
+        if (problem == null && q.start()) {
+            for (Member m : set) {
+                try {
+                    m.bundle.start();
+                } catch (BundleException | IllegalStateException e) {
+                    problem = (feature ? m.name + ": " : "") + "start failed: " + message(e);
+                    m.reason = message(e);
+                    break;
+                }
+            }
+        }
+        if (problem == null && q.start()) {
+            // counted after the new versions started: readings the old ones published before they stopped do not count
+            Map<String, Long> before = readings();
+            state.at("checking").write(dir);
+            progress(run, label, "checking", "grace_s", String.valueOf(grace), "devices", String.join(",", devices));
+            Problem p = health(set.stream().map(m -> m.bundle).toList(), grace, devices, before, run, label);
+            if (p != null) {
+                problem = p.text();
+                for (Member m : set) if (m.name.equals(p.bundle())) m.reason = p.text();
+            }
+        }
+        if (problem != null) {
+            state.at("rolling_back").write(dir);
+            if (Thread.currentThread().isInterrupted()) {
+                // management is stopping: the state file stays, the next start undoes it
+                throw new InterruptedException("management stopped during the OTA; it is undone at the next start");
+            }
+            progress(run, label, "rolling_back", "reason", problem);
+            boolean undone = undo(set);
+            OtaState.clear(dir);
+            Member one = set.get(0);
+            if (feature) {
+                progress(run, null, undone ? "rolled_back" : "rollback_failed", "reason", problem);
+            } else if (one.update) {
+                progress(run, label, undone ? "rolled_back" : "rollback_failed", "reason", problem,
+                        "version", one.bundle.getVersion().toString(), "state", stateName(one.bundle.getState()));
+            } else {
+                progress(run, label, undone ? "rolled_back" : "rollback_failed", "reason", problem);
+            }
+            JsonObject out;
+            if (feature) {
+                out = Handler.error("health check failed: " + problem + (undone ? "; all " + set.size() + " bundles were undone"
+                        : "; undoing failed for " + set.stream().filter(m -> m.status.equals("rollback_failed")).map(m -> m.name).toList()));
+                out.addProperty("feature", q.feature());
+                out.addProperty("rolled_back", undone);
+                out.add("results", results(set));
+            } else if (one.update) {
+                out = Handler.error("health check failed: " + problem + (undone
+                        ? "; rolled back to " + one.bundle.getVersion() + " (" + stateName(one.bundle.getState()) + ")"
+                        : "; the rollback failed too: " + one.reason));
+                out.addProperty("bundle", one.name);
+                out.addProperty("rolled_back", undone);
+                out.addProperty("version", one.bundle.getVersion().toString());
+                out.addProperty("state", stateName(one.bundle.getState()));
+            } else {
+                out = Handler.error("health check failed: " + problem + (undone ? "; uninstalled again" : "; uninstalling it failed too: " + one.reason));
+                out.addProperty("bundle", one.name);
+                out.addProperty("rolled_back", undone);
+            }
+            return out;
+        }
+        for (Member m : set) {
+            Files.copy(m.artifact.file(), dir.resolve(m.name + ".current.jar"), StandardCopyOption.REPLACE_EXISTING);
+            m.status = m.update ? "updated" : "installed";
+        }
+        if (feature) writeFeature(q.feature(), set.stream().map(m -> m.name).toList());
+        OtaState.clear(dir);
+        Member one = set.get(0);
+        if (feature) {
+            progress(run, null, "done", "bundles", String.join(",", set.stream().map(m -> m.name).toList()));
+            JsonObject out = Handler.ok(new JsonObject());
+            out.addProperty("feature", q.feature());
+            out.add("results", results(set));
+            return out;
+        }
+        if (one.update) progress(run, label, "done", "from_version", one.from, "to_version", one.to);
+        else progress(run, label, "done", "version", one.to, "state", stateName(one.bundle.getState()));
+        JsonObject out = result(one.bundle);
+        if (one.update) out.addProperty("from_version", one.from);
+        out.addProperty("sha256", one.artifact.sha256());
+        out.add("signers", Handler.strings(one.artifact.signers()));
+        return out;
+    }
+
+    /** The devices the set's replaced bundles published (by bundle id, kept across an update), as the core recorded them. */
+    private List<String> published(List<Member> set) {
+        GatewayStatus s = status.get();
+        if (s == null) return List.of();
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (Member m : set) if (m.update) ids.add(m.bundle.getBundleId());
+        if (ids.isEmpty()) return List.of();
+        return s.publishers().stream().filter(p -> ids.contains(p.bundleId())).map(DevicePublisher::device).sorted()
+                .limit(OtaState.MAX_DEVICES).toList();
+    }
+
+    /** Per member: what it is and what happened to it, for a feature's answer. */
+    private static JsonArray results(List<Member> set) {
+        JsonArray out = new JsonArray();
+        for (Member m : set) {
+            JsonObject o = new JsonObject();
+            o.addProperty("index", m.index);
+            String name = m.name != null ? m.name : m.source == null ? null : m.source.bundle();
+            if (name != null) o.addProperty("bundle", name);
+            if (m.name != null) o.addProperty("action", m.update ? "update" : "install");
+            o.addProperty("status", m.status);
+            if (m.update) o.addProperty("from_version", m.from);
+            if (!m.to.isEmpty()) o.addProperty("to_version", m.to);
+            if (m.bundle != null && m.bundle.getState() != Bundle.UNINSTALLED) {
+                o.addProperty("bundle_id", m.bundle.getBundleId());
+                o.addProperty("version", m.bundle.getVersion().toString());
+                o.addProperty("state", stateName(m.bundle.getState()));
+            }
+            if (m.artifact != null) o.addProperty("sha256", m.artifact.sha256());
+            if (m.reason != null) o.addProperty("reason", m.reason);
+            out.add(o);
+        }
+        return out;
     }
 
     /**
@@ -351,7 +556,7 @@ final class Ota {
      * version), else the bundle's location when it is a file holding that version. The framework's
      * own cache is not used (its layout is Felix's business).
      */
-    private void savePrevious(Bundle b, Path target, OtaRequest q, String id) throws Failed, IOException {
+    private void savePrevious(Bundle b, Path target, Run run, String where) throws Failed, IOException {
         List<Path> candidates = new ArrayList<>();
         candidates.add(dir.resolve(b.getSymbolicName() + ".current.jar"));
         String location = b.getLocation();
@@ -370,7 +575,7 @@ final class Ota {
                 return;
             }
         }
-        throw refused(q, id, "the running version's jar is not available for a rollback (location " + location
+        throw refused(run, b.getSymbolicName(), where + "the running version's jar is not available for a rollback (location " + location
                 + "): install it from a file or through OTA first");
     }
 
@@ -385,34 +590,67 @@ final class Ota {
         }
     }
 
-    /** Update from a jar, refresh, start. */
-    private void replace(Bundle b, Path jar) throws BundleException, IOException {
-        try (InputStream in = Files.newInputStream(jar)) {
-            b.update(in);
+    /**
+     * Undoes the touched members of a set: updated ones back to their saved jars and installed ones
+     * removed (in reverse order), one refresh, the restored ones started. Each member's status
+     * says what happened; true if all of it worked (every restored bundle ACTIVE).
+     */
+    private boolean undo(List<Member> set) {
+        boolean ok = true;
+        List<Bundle> refresh = new ArrayList<>();
+        for (int i = set.size() - 1; i >= 0; i--) {
+            Member m = set.get(i);
+            if (!m.touched) continue;
+            if (m.update) {
+                if (!Files.isRegularFile(m.previous)) {
+                    m.status = "rollback_failed";
+                    m.reason = "the previous jar " + m.previous.getFileName() + " is missing";
+                    ok = false;
+                    continue;
+                }
+                try (InputStream in = Files.newInputStream(m.previous)) {
+                    m.bundle.update(in);
+                    refresh.add(m.bundle);
+                } catch (BundleException | IllegalStateException | IOException e) {
+                    m.status = "rollback_failed";
+                    m.reason = message(e);
+                    ok = false;
+                }
+            } else {
+                try {
+                    m.bundle.uninstall();
+                    refresh.add(m.bundle);
+                    m.status = "uninstalled";
+                } catch (BundleException | IllegalStateException e) {
+                    m.status = "rollback_failed";
+                    m.reason = message(e);
+                    ok = false;
+                }
+            }
         }
-        refresh(List.of(b));
-        b.start();
-    }
-
-    /** Back to the saved jar; null if done, else why not. */
-    private String rollBack(Bundle b, Path previous) {
-        if (!Files.isRegularFile(previous)) return "the previous jar " + previous.getFileName() + " is missing";
         try {
-            replace(b, previous);
-            return b.getState() == Bundle.ACTIVE ? null : "the previous version is " + stateName(b.getState());
-        } catch (BundleException | IllegalStateException | IOException e) {
-            return message(e);
+            if (!refresh.isEmpty()) refresh(refresh);
+        } catch (BundleException e) {
+            LOG.warn("management: refresh after the rollback failed: {}", message(e));
+            ok = false;
         }
-    }
-
-    private String uninstallQuietly(Bundle b) {
-        try {
-            b.uninstall();
-            refresh(List.of(b));
-            return null;
-        } catch (BundleException | IllegalStateException e) {
-            return message(e);
+        for (Member m : set) {
+            if (!m.touched || !m.update || m.status.equals("rollback_failed")) continue;
+            String why = null;
+            try {
+                m.bundle.start();
+            } catch (BundleException | IllegalStateException e) {
+                why = message(e);
+            }
+            if (m.bundle.getState() == Bundle.ACTIVE) {
+                m.status = "rolled_back";
+            } else {
+                m.status = "rollback_failed";
+                m.reason = why != null ? why : "the previous version is " + stateName(m.bundle.getState());
+                ok = false;
+            }
         }
+        return ok;
     }
 
     private void refresh(List<Bundle> bundles) throws BundleException {
@@ -428,55 +666,78 @@ final class Ota {
     }
 
     /**
-     * Null when, within {@code graceSeconds}, the bundle is ACTIVE, none of its enabled components
-     * is unsatisfied in a reference or failed to activate, and each of {@code devices} published a
-     * reading after {@code before} was taken; all of it holding for a short settling time. Else
-     * the last reason found.
+     * Why a set is not healthy: the bundle concerned (or null: the devices), the reason, and
+     * whether waiting cannot help (a component failed to activate).
      */
-    String health(Bundle b, int graceSeconds, List<String> devices, Map<String, Long> before, String op, String id) throws InterruptedException {
+    record Problem(String bundle, String text, boolean fatal) {
+    }
+
+    /**
+     * Null when, within {@code graceSeconds}, every bundle of the set is ACTIVE, none of their
+     * enabled components is unsatisfied in a reference or failed to activate, and each of
+     * {@code devices} published a reading after {@code before} was taken; all of it holding for a
+     * short settling time. Else the last problem found.
+     */
+    Problem health(List<Bundle> bundles, int graceSeconds, List<String> devices, Map<String, Long> before, Run run, String label)
+            throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(graceSeconds);
         long settle = Math.min(SETTLE.toNanos(), TimeUnit.SECONDS.toNanos(graceSeconds));
-        String problem;
+        Problem problem;
         do {
-            problem = problem(b, devices, before);
+            problem = problem(bundles, devices, before);
             long now = System.nanoTime();
             if (problem == null && now - start >= settle) {
-                progress(op, b.getSymbolicName(), "healthy", id, "after_ms", String.valueOf((now - start) / 1_000_000));
+                progress(run, label, "healthy", "after_ms", String.valueOf((now - start) / 1_000_000));
                 return null;
             }
-            if (problem != null && problem.startsWith("component") && problem.contains("failed to activate")) return problem;
+            if (problem != null && problem.fatal()) return problem;
             Thread.sleep(POLL.toMillis());
         } while (System.nanoTime() < deadline);
-        return problem != null ? problem : "not healthy within " + graceSeconds + " s";
+        return problem != null ? problem : new Problem(null, "not healthy within " + graceSeconds + " s", false);
     }
 
-    private String problem(Bundle b, List<String> devices, Map<String, Long> before) {
-        if (b.getState() != Bundle.ACTIVE) return "the bundle is " + stateName(b.getState()) + ", not ACTIVE";
-        ServiceComponentRuntime runtime = scr.get();
-        if (runtime != null) {
+    private Problem problem(List<Bundle> bundles, List<String> devices, Map<String, Long> before) {
+        boolean many = bundles.size() > 1;
+        for (Bundle b : bundles) {
+            String bsn = b.getSymbolicName();
+            String prefix = many ? bsn + ": " : "";
+            if (b.getState() != Bundle.ACTIVE) return new Problem(bsn, prefix + "the bundle is " + stateName(b.getState()) + ", not ACTIVE", false);
+            ServiceComponentRuntime runtime = scr.get();
+            if (runtime == null) continue;
             for (ComponentDescriptionDTO d : runtime.getComponentDescriptionDTOs(b)) {
                 if (!runtime.isComponentEnabled(d)) continue;
                 for (ComponentConfigurationDTO c : runtime.getComponentConfigurationDTOs(d)) {
                     if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
                         List<String> missing = new ArrayList<>();
                         if (c.unsatisfiedReferences != null) for (var u : c.unsatisfiedReferences) missing.add(u.name + " (" + u.target + ")");
-                        return "component " + d.name + " has unsatisfied references " + missing;
+                        return new Problem(bsn, prefix + "component " + d.name + " has unsatisfied references " + missing, false);
                     }
                     if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                        return "component " + d.name + " failed to activate: " + firstLine(c.failure);
+                        return new Problem(bsn, prefix + "component " + d.name + " failed to activate: " + firstLine(c.failure), true);
                     }
                 }
             }
         }
         if (!devices.isEmpty()) {
             GatewayStatus s = status.get();
-            if (s == null) return "no gateway status service to watch readings of " + devices;
+            if (s == null) return new Problem(null, "no gateway status service to watch readings of " + devices, false);
             Map<String, Long> now = new HashMap<>();
             for (DeviceInfo d : s.devices()) now.put(d.device(), d.readings());
+            // A reading the old version published just before it stopped may be counted (committed)
+            // after "before" was taken: a device one of the set's bundles publishes only counts once
+            // the core saw that bundle's new version publish it.
+            Map<Long, String> versions = new HashMap<>();
+            for (Bundle b : bundles) versions.put(b.getBundleId(), b.getVersion().toString());
+            Map<String, DevicePublisher> publishers = new HashMap<>();
+            for (DevicePublisher p : s.publishers()) publishers.put(p.device(), p);
             List<String> silent = new ArrayList<>();
-            for (String d : devices) if (now.getOrDefault(d, 0L) <= before.getOrDefault(d, 0L)) silent.add(d);
-            if (!silent.isEmpty()) return "no new readings from " + silent;
+            for (String d : devices) {
+                DevicePublisher p = publishers.get(d);
+                boolean oldVersion = p != null && versions.containsKey(p.bundleId()) && !p.version().equals(versions.get(p.bundleId()));
+                if (oldVersion || now.getOrDefault(d, 0L) <= before.getOrDefault(d, 0L)) silent.add(d);
+            }
+            if (!silent.isEmpty()) return new Problem(null, "no new readings from " + silent, false);
         }
         return null;
     }
@@ -489,8 +750,9 @@ final class Ota {
     }
 
     /**
-     * At activation: an OTA the gateway died in is finished or undone (see {@link OtaState#decide}).
-     * Returns what was done, also announced on {@code events/ota}; null if there was nothing to do.
+     * At activation: an OTA the gateway died in is finished or undone as a whole (see
+     * {@link OtaState#decide}). Returns what was done, also announced on {@code events/ota}; null
+     * if there was nothing to do.
      */
     JsonObject recover() {
         OtaState s;
@@ -513,35 +775,46 @@ final class Ota {
             return o;
         }
         if (s == null) return null;
-        Bundle b = findOrNull(s.bundle());
-        OtaState.Decision decision = s.decide(b == null ? null : b.getVersion().toString());
-        LOG.warn("management: found an interrupted OTA ({} {} at step {}): {}", s.op(), s.bundle(), s.step(), decision);
+        boolean feature = s.op().equals("feature");
+        Run run = new Run("recovery", s.request(), feature ? s.feature() : null, null);
+        String label = feature ? null : s.members().get(0).bundle();
+        List<Member> set = new ArrayList<>();
+        for (OtaState.Member sm : s.members()) {
+            Member m = new Member(set.size(), null);
+            m.name = sm.bundle();
+            m.update = sm.update();
+            m.from = sm.fromVersion();
+            m.to = sm.toVersion();
+            m.previous = m.update ? dir.resolve(sm.previousJar()) : null;
+            m.bundle = findOrNull(sm.bundle());
+            m.touched = m.bundle != null;
+            set.add(m);
+        }
+        OtaState.Decision decision = s.decideSet(bsn -> {
+            Bundle b = findOrNull(bsn);
+            return b == null ? null : b.getVersion().toString();
+        });
+        LOG.warn("management: found an interrupted OTA ({} {} at step {}): {}", s.op(), s.label(), s.step(), decision);
         String outcome;
         String reason = null;
         try {
             switch (decision) {
-                case DISCARD -> outcome = b == null && !s.step().equals("staged") ? "discarded: the bundle is not installed"
+                case DISCARD -> outcome = set.stream().noneMatch(m -> m.touched) && !s.step().equals("staged")
+                        ? "discarded: the bundle" + (set.size() > 1 ? "s are" : " is") + " not installed"
                         : "discarded: nothing had been changed";
                 case CHECK -> {
-                    reason = health(b, s.graceSeconds(), s.devices(), readings(), "recovery", s.request());
-                    if (reason == null) {
-                        outcome = "completed: " + s.bundle() + " " + b.getVersion() + " passed the health check";
-                    } else if (s.op().equals("install")) {
-                        String undo = uninstallQuietly(b);
-                        outcome = undo == null ? "uninstalled (unhealthy)" : "uninstall failed: " + undo;
+                    List<Bundle> bundles = set.stream().map(m -> m.bundle).toList();
+                    Problem p = health(bundles, s.graceSeconds(), s.devices(), readings(), run, label);
+                    if (p == null) {
+                        set.forEach(m -> m.status = m.update ? "updated" : "installed");
+                        outcome = "completed: " + (feature ? "feature " + s.feature() : label + " " + set.get(0).bundle.getVersion())
+                                + " passed the health check";
                     } else {
-                        String undo = rollBack(b, dir.resolve(s.previousJar()));
-                        outcome = undo == null ? "rolled back to " + b.getVersion() + " (unhealthy)" : "rollback failed: " + undo;
+                        reason = p.text();
+                        outcome = undone(set, undo(set), feature) + " (unhealthy)";
                     }
                 }
-                case ROLL_BACK -> {
-                    String undo = rollBack(b, dir.resolve(s.previousJar()));
-                    outcome = undo == null ? "rolled back to " + b.getVersion() : "rollback failed: " + undo;
-                }
-                default -> {
-                    String undo = uninstallQuietly(b);
-                    outcome = undo == null ? "uninstalled" : "uninstall failed: " + undo;
-                }
+                default -> outcome = undone(set, undo(set), feature);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -554,21 +827,88 @@ final class Ota {
         }
         JsonObject o = new JsonObject();
         o.addProperty("op", "recovery");
-        o.addProperty("bundle", s.bundle());
+        if (feature) o.addProperty("feature", s.feature());
+        else o.addProperty("bundle", label);
         o.addProperty("interrupted", s.op());
         o.addProperty("step", s.step());
         o.addProperty("decision", decision.name().toLowerCase(Locale.ROOT));
         o.addProperty("outcome", outcome);
         if (reason != null) o.addProperty("reason", reason);
         if (!s.request().isEmpty()) o.addProperty("request", s.request());
-        Bundle now = findOrNull(s.bundle());
-        if (now != null) {
-            o.addProperty("version", now.getVersion().toString());
-            o.addProperty("state", stateName(now.getState()));
+        if (feature) {
+            o.add("results", results(set));
+        } else {
+            Bundle now = findOrNull(label);
+            if (now != null) {
+                o.addProperty("version", now.getVersion().toString());
+                o.addProperty("state", stateName(now.getState()));
+            }
         }
-        LOG.warn("management: OTA recovery of {}: {}", s.bundle(), outcome);
+        LOG.warn("management: OTA recovery of {}: {}", s.label(), outcome);
         events.accept("ota", o);
         return o;
+    }
+
+    /** What {@link #undo} did, in words: for one bundle as before ("rolled back to 1.0.0", "uninstalled"), for a feature per bundle. */
+    private static String undone(List<Member> set, boolean ok, boolean feature) {
+        if (!feature) {
+            Member m = set.get(0);
+            if (!m.update) return ok ? "uninstalled" : "uninstall failed: " + m.reason;
+            return ok ? "rolled back to " + m.bundle.getVersion() : "rollback failed: " + m.reason;
+        }
+        List<String> parts = new ArrayList<>();
+        for (Member m : set) {
+            String what = switch (m.status) {
+                case "rolled_back" -> "back to " + m.bundle.getVersion();
+                case "rollback_failed" -> "failed: " + m.reason;
+                case "uninstalled" -> "uninstalled";
+                default -> "not installed";
+            };
+            parts.add(m.name + " " + what);
+        }
+        return (ok ? "rolled back: " : "rollback failed: ") + String.join(", ", parts);
+    }
+
+    private Path featureFile(String feature) {
+        return dir.resolve(OtaRequest.feature(feature) + ".feature.json");
+    }
+
+    /** Remembers a feature's bundles (for feature/uninstall without a list): a temporary file, then renamed over. */
+    private void writeFeature(String feature, List<String> bundles) throws IOException {
+        JsonObject o = new JsonObject();
+        o.addProperty("feature", feature);
+        o.add("bundles", Handler.strings(bundles));
+        Path target = featureFile(feature);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, o.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The bundles recorded for a feature; read as outside input (bounded, strict, names checked). */
+    private List<String> readFeature(String feature) throws Failed {
+        Path f = featureFile(feature);
+        try {
+            if (!Files.isRegularFile(f)) throw new Failed("no feature '" + feature + "' was installed over OTA here: name its 'bundles'");
+            if (Files.size(f) > 16 * 1024) throw new IOException("too large");
+            JsonReader reader = new JsonReader(new java.io.StringReader(Files.readString(f, StandardCharsets.UTF_8)));
+            reader.setStrictness(Strictness.STRICT);
+            reader.setNestingLimit(3);
+            JsonElement e = JsonParser.parseReader(reader);
+            if (!e.isJsonObject()) throw new IOException("not an object");
+            Json.only(e.getAsJsonObject(), java.util.Set.of("feature", "bundles"), f.getFileName().toString());
+            JsonArray a = Json.optArray(e.getAsJsonObject(), "bundles", OtaRequest.MAX_MEMBERS);
+            if (a == null) throw new IOException("no bundles");
+            List<String> out = new ArrayList<>();
+            for (JsonElement n : a) out.add(OtaRequest.symbolicName(n.getAsString()));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new Failed("the record of feature '" + feature + "' is unusable (" + message(e) + "): name its 'bundles'");
+        }
+    }
+
+    private static String field(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        return e == null || e.isJsonNull() ? null : e.getAsString();
     }
 
     private Bundle find(String bsn) throws Failed {
@@ -611,9 +951,21 @@ final class Ota {
         }
     }
 
-    private Failed refused(OtaRequest q, String id, String why) {
-        progress(q.op(), q.bundle(), "refused", id, "reason", why);
+    private Failed refused(Run run, String bundle, String why) {
+        progress(run, bundle, "refused", "reason", why);
         return new Failed("refused, nothing was changed: " + why, true);
+    }
+
+    /** An event of this run: the feature's name added for a feature. */
+    private void progress(Run run, String bundle, String step, String... details) {
+        if (run.feature() == null) {
+            progress(run.op(), bundle, step, run.id(), details);
+            return;
+        }
+        String[] d = java.util.Arrays.copyOf(details, details.length + 2);
+        d[details.length] = "feature";
+        d[details.length + 1] = run.feature();
+        progress(run.op(), bundle, step, run.id(), d);
     }
 
     private JsonObject result(Bundle b) {

@@ -104,4 +104,70 @@ class OtaRequestTest {
             assertEquals(new JsonObject(), Request.parse(op, "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8), 100).body());
         }
     }
+
+    private static String member(String bsn, String data, String sha) {
+        return "{" + (bsn == null ? "" : "\"bundle\":\"" + bsn + "\",") + "\"data\":\"" + data + "\",\"sha256\":\"" + sha + "\"}";
+    }
+
+    @Test
+    void aFeatureIsASetOfArtifacts() {
+        OtaRequest r = parse("feature/install", "{\"feature\":\"bbq\",\"bundles\":[" + member("dev.hearth.driver.ibbq", "QQ==", SHA) + ","
+                + "{\"url\":\"https://repo.example/ble.jar\",\"sha256\":\"" + "cd".repeat(32) + "\"}],\"grace_s\":20}");
+        assertEquals("bbq", r.feature());
+        assertEquals(2, r.members().size());
+        assertEquals("dev.hearth.driver.ibbq", r.members().get(0).bundle());
+        assertArrayEquals("A".getBytes(StandardCharsets.US_ASCII), r.members().get(0).data());
+        assertNull(r.members().get(1).bundle(), "the name is optional: taken from the jar");
+        assertEquals("https://repo.example/ble.jar", r.members().get(1).url());
+        assertEquals(20, r.graceSeconds());
+        assertFalse(r.devicesGiven(), "no list: the devices the replaced bundles published are checked");
+        assertTrue(parse("feature/install", "{\"feature\":\"bbq\",\"devices\":[],\"bundles\":[" + member(null, "QQ==", SHA) + "]}")
+                .devicesGiven(), "an empty list: no device is checked");
+        OtaRequest u = parse("feature/uninstall", "{\"feature\":\"bbq\"}");
+        assertTrue(u.members().isEmpty(), "the recorded set");
+        assertEquals(List.of("a.b", "c"), parse("feature/uninstall", "{\"feature\":\"bbq\",\"bundles\":[\"a.b\",\"c\"]}").members()
+                .stream().map(OtaRequest.Source::bundle).toList());
+        // a single bundle is a set of one
+        OtaRequest one = parse("bundle/install", "{\"data\":\"QQ==\",\"sha256\":\"" + SHA + "\"}");
+        assertEquals(1, one.members().size());
+        assertNull(one.feature());
+    }
+
+    @Test
+    void hostileFeaturesAreRefused() {
+        String a = member("a.one", "QQ==", SHA);
+        String b = member("a.two", "Qg==", "cd".repeat(32));
+        assertTrue(refused("feature/install", "{\"feature\":\"bbq\",\"bundles\":[]}").contains("'bundles'"));
+        assertTrue(refused("feature/install", "{\"feature\":\"bbq\"}").contains("'bundles'"));
+        assertTrue(refused("feature/install", "{\"bundles\":[" + a + "]}").contains("feature"), "no name");
+        for (String bad : new String[] { "../etc", ".hidden", "a/b", "", "x".repeat(65), "bbq*" }) {
+            assertTrue(refused("feature/install", "{\"feature\":\"" + bad + "\",\"bundles\":[" + a + "]}").contains("feature"), bad);
+        }
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= OtaRequest.MAX_MEMBERS; i++) {
+            many.append(i == 0 ? "" : ",").append(member("a.m" + i, "QQ==", String.format("%064x", i)));
+        }
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[" + many + "]}").contains("more than 16"), "too many members");
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[" + a + "," + member("a.one", "Qg==", "cd".repeat(32)) + "]}")
+                .contains("twice"), "a symbolic name twice");
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[" + a + "," + member("a.two", "QQ==", SHA) + "]}")
+                .contains("same artifact"), "one artifact twice");
+        // 1000 bytes is the limit for the whole set here: each member fits, together they do not
+        String big = java.util.Base64.getEncoder().encodeToString(new byte[600]);
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[" + member("a.one", big, SHA) + ","
+                + member("a.two", big, "cd".repeat(32)) + "]}").contains("together are larger"), "oversized total");
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[{\"data\":\"QQ==\",\"sha256\":\"" + SHA + "\",\"start\":false}]}")
+                .contains("unknown field 'start' in bundles[0]"));
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[\"a.one\"]}").contains("must be an object"));
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[" + b + ",{\"sha256\":\"" + SHA + "\"}]}")
+                .contains("in bundles[1]"), "no artifact in the second member");
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[{\"bundle\":\"(a=*)\",\"data\":\"QQ==\",\"sha256\":\"" + SHA
+                + "\"}]}").contains("symbolic name"));
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[{\"url\":\"file:///etc/passwd\",\"sha256\":\"" + SHA
+                + "\"}]}").contains("https"));
+        assertTrue(refused("feature/install", "{\"feature\":\"f\",\"bundles\":[" + a + "],\"start\":true}").contains("unknown field"));
+        assertTrue(refused("feature/uninstall", "{\"feature\":\"f\",\"bundles\":[\"a\",\"a\"]}").contains("twice"));
+        assertTrue(refused("feature/uninstall", "{\"feature\":\"f\",\"bundles\":[]}").contains("empty"));
+        assertTrue(refused("feature/uninstall", "{\"feature\":\"f\",\"bundles\":[1]}").contains("symbolic names"));
+    }
 }

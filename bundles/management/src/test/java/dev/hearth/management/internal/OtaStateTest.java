@@ -23,7 +23,7 @@ class OtaStateTest {
     Path dir;
 
     private static OtaState update(String step) {
-        return new OtaState("update", "dev.hearth.driver.kasa", step, "1.0.0", "1.1.0", "dev.hearth.driver.kasa.previous.jar", "r1",
+        return OtaState.single("update", "dev.hearth.driver.kasa", step, "1.0.0", "1.1.0", "dev.hearth.driver.kasa.previous.jar", "r1",
                 30, List.of("fridge"), Instant.parse("2026-11-28T10:00:00Z"));
     }
 
@@ -52,10 +52,10 @@ class OtaStateTest {
         assertEquals(Decision.ROLL_BACK, update("rolling_back").decide("1.1.0"), "an interrupted rollback is done again");
         assertEquals(Decision.ROLL_BACK, update("rolling_back").decide("1.0.0"));
         assertEquals(Decision.DISCARD, update("checking").decide(null), "uninstalled meanwhile");
-        OtaState sameVersion = new OtaState("update", "a.b", "checking", "1.0.0", "1.0.0", "a.b.previous.jar", "", 5, List.of(),
+        OtaState sameVersion = OtaState.single("update", "a.b", "checking", "1.0.0", "1.0.0", "a.b.previous.jar", "", 5, List.of(),
                 Instant.now());
         assertEquals(Decision.ROLL_BACK, sameVersion.decide("1.0.0"), "versions cannot tell old from new: the saved jar wins");
-        OtaState install = new OtaState("install", "a.b", "checking", "", "1.0.0", "", "", 5, List.of(), Instant.now());
+        OtaState install = OtaState.single("install", "a.b", "checking", "", "1.0.0", "", "", 5, List.of(), Instant.now());
         assertEquals(Decision.CHECK, install.decide("1.0.0"));
         assertEquals(Decision.DISCARD, install.decide(null), "never got installed");
         assertEquals(Decision.UNINSTALL, install.at("rolling_back").decide("1.0.0"));
@@ -97,9 +97,69 @@ class OtaStateTest {
 
     @Test
     void constructorRefusesInconsistentStates() {
-        assertThrows(IllegalArgumentException.class, () -> new OtaState("install", "a.b", "checking", "", "1.0.0", "a.b.previous.jar", "",
+        assertThrows(IllegalArgumentException.class, () -> OtaState.single("install", "a.b", "checking", "", "1.0.0", "a.b.previous.jar", "",
                 5, List.of(), Instant.now()), "an install has no previous jar");
-        assertThrows(IllegalArgumentException.class, () -> new OtaState("update", "a.b", "checking", "1.0.0", "1.1.0", "", "",
+        assertThrows(IllegalArgumentException.class, () -> OtaState.single("update", "a.b", "checking", "1.0.0", "1.1.0", "", "",
                 5, List.of(), Instant.now()), "an update needs one");
+    }
+
+    private static OtaState feature(String step) {
+        return new OtaState("feature", "bbq", step, "f1", 20, List.of("probe-1"), Instant.parse("2026-11-28T10:00:00Z"), List.of(
+                new OtaState.Member("update", "dev.x.driver", "1.0.0", "2.0.0", "dev.x.driver.previous.jar"),
+                new OtaState.Member("install", "dev.x.transport", "", "1.0.0", "")));
+    }
+
+    @Test
+    void aSetRoundTripsAndTheOldSingleLayoutIsStillRead() throws Exception {
+        OtaState s = feature("checking");
+        s.write(dir);
+        assertEquals(s, OtaState.read(dir));
+        String legacy = "{\"op\":\"update\",\"bundle\":\"a.b\",\"step\":\"checking\",\"from_version\":\"1.0.0\",\"to_version\":\"2.0.0\","
+                + "\"previous_jar\":\"a.b.previous.jar\",\"request\":\"r\",\"grace_s\":2,\"devices\":[],\"started\":\"2026-01-01T00:00:00Z\"}";
+        assertEquals(OtaState.single("update", "a.b", "checking", "1.0.0", "2.0.0", "a.b.previous.jar", "r", 2, List.of(),
+                Instant.parse("2026-01-01T00:00:00Z")), OtaState.fromJson(legacy));
+    }
+
+    @Test
+    void aSetIsKeptOrUndoneAsAWhole() {
+        java.util.Map<String, String> now = new java.util.HashMap<>();
+        now.put("dev.x.driver", "2.0.0");
+        now.put("dev.x.transport", "1.0.0");
+        assertEquals(Decision.CHECK, feature("checking").decideSet(now::get), "every bundle is its new version");
+        assertEquals(Decision.DISCARD, feature("staged").decideSet(now::get));
+        assertEquals(Decision.ROLL_BACK, feature("rolling_back").decideSet(now::get));
+        now.remove("dev.x.transport");
+        assertEquals(Decision.ROLL_BACK, feature("updating").decideSet(now::get), "died before the install: the update is undone too");
+        now.put("dev.x.transport", "1.0.0");
+        now.put("dev.x.driver", "1.0.0");
+        assertEquals(Decision.ROLL_BACK, feature("updating").decideSet(now::get), "died before the update: the install is undone too");
+        assertEquals(Decision.DISCARD, feature("checking").decideSet(bsn -> null), "none of them is installed");
+        OtaState installs = new OtaState("feature", "new", "checking", "", 5, List.of(), Instant.now(), List.of(
+                new OtaState.Member("install", "a.one", "", "1.0.0", ""), new OtaState.Member("install", "a.two", "", "1.0.0", "")));
+        assertEquals(Decision.CHECK, installs.decideSet(bsn -> "1.0.0"));
+        assertEquals(Decision.UNINSTALL, installs.decideSet(bsn -> bsn.equals("a.one") ? "1.0.0" : null));
+        assertEquals(Decision.UNINSTALL, installs.at("rolling_back").decideSet(bsn -> "1.0.0"));
+    }
+
+    @Test
+    void hostileSetsAreRefused() throws Exception {
+        String good = feature("checking").toJson();
+        assertTrue(unusable(good.replace("\"dev.x.transport\"", "\"dev.x.driver\"")).contains("twice"), "a bundle twice");
+        assertTrue(unusable(good.replace("\"bbq\"", "\"../bbq\"")).contains("feature name"));
+        assertTrue(unusable(good.replace("\"op\":\"install\"", "\"op\":\"feature\"")).contains("op"), "a member's op");
+        assertTrue(unusable(good.replace("\"dev.x.driver.previous.jar\"", "\"../x.jar\"")).contains("previous_jar"));
+        assertTrue(unusable(good.replace("\"op\":\"feature\",\"feature\":\"bbq\"", "\"op\":\"update\"")).contains("one bundle"), "a bundle update of two");
+        assertTrue(unusable(good.replace("\"bundles\":[", "\"bundles\":[{\"op\":\"install\",\"bundle\":\"z\",\"to_version\":\"1\",\"x\":1},"))
+                .contains("unknown field"));
+        assertTrue(unusable(good.replace("\"bundles\":[", "\"bundles\":[[1],")).contains("bad bundles"));
+        assertTrue(unusable(good.replace("\"bundles\":[", "\"bundles\":[{\"op\":{\"a\":{\"b\":1}}},")).contains("not a state file"),
+                "nesting");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= OtaRequest.MAX_MEMBERS; i++) {
+            many.append(",{\"op\":\"install\",\"bundle\":\"m" + i + "\",\"from_version\":\"\",\"to_version\":\"1\",\"previous_jar\":\"\"}");
+        }
+        assertTrue(unusable(good.replace("\"bundles\":[", "\"bundles\":[" + many.substring(1) + ",")).contains("more than"), "too many");
+        assertTrue(unusable(good.replace("\"bundles\":[", "\"bundles\":[],\"x\":[")).contains("unknown field"));
+        assertTrue(unusable(good.replaceAll("\"bundles\":\\[.*\\]", "\"bundles\":[]")).contains("number of bundles"), "empty set");
     }
 }
