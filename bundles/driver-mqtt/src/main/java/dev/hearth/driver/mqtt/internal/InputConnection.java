@@ -26,6 +26,8 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 
+import io.reactivex.schedulers.Schedulers;
+
 import dev.hearth.mqtt.BrokerSettings;
 import dev.hearth.mqtt.MqttClients;
 
@@ -41,19 +43,30 @@ import dev.hearth.mqtt.MqttClients;
  * <p>Reconnects by itself with exponential backoff; {@link #reconnectForRedelivery} drops the
  * connection on purpose, so that the broker sends again what was not acknowledged.
  *
- * <p>Threads: the client's Netty event loop (one thread) and RxJava's computation threads deliver
- * messages; the {@code onMessage} callback must not block.
+ * <p>Threads: messages and connection events are delivered on the client's Netty event loop (one
+ * thread): its application scheduler is RxJava's trampoline, not the default computation pool, so
+ * the {@code onMessage} callback must not block. The reason: the client hands messages to its
+ * application scheduler through a buffer of 128; whenever that buffer is full, its receive loop
+ * walks every unacknowledged message for each new one (MqttIncomingPublishService.drain, HiveMQ
+ * client 1.4.2), and with acknowledgement after commit thousands are unacknowledged. Measured with
+ * the computation pool: the input fell to about 1,000 messages/s, nearly all of it in that walk.
  */
 final class InputConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(InputConnection.class);
 
     /**
-     * Most unacknowledged QoS 1/2 messages the broker may send us at once (MQTT 5 receive maximum).
-     * Messages are held in memory until their batch commits; with the default 64 KiB payload limit
-     * this bounds them, and it is far above what a 50 ms batch needs.
+     * Most unacknowledged QoS 1/2 messages the broker may send us at once (MQTT 5 receive maximum),
+     * the highest that is still sent (65,535 is the protocol default, which leaves Mosquitto at its
+     * own {@code max_inflight_messages}, 20, and caps throughput at 20 messages per commit). High,
+     * because Mosquitto 2.0 sends up to this plus its {@code max_queued_messages} before waiting
+     * (measured with 2.0.11: receive maximum 3,000 → 3,999 unacknowledged), and the client drops
+     * the connection when more than this arrive unacknowledged; and because what the broker cannot
+     * send us in flight it queues only up to {@code max_queued_messages} (1,000) and then drops, so
+     * this is the burst a publisher faster than our commits can send without loss. Messages wait in
+     * memory only as readings until their batch commits.
      */
-    static final int RECEIVE_MAXIMUM = 10_000;
+    static final int RECEIVE_MAXIMUM = 65_534;
 
     /** One message; {@link #acknowledge} confirms it to the broker (QoS 0: does nothing). */
     record Incoming(String topic, byte[] payload, int qos, boolean retained, Map<String, String> userProperties,
@@ -82,6 +95,7 @@ final class InputConnection {
         BrokerSettings connection = settings.connection();
         if (connection.version() == 5) {
             v5 = MqttClients.mqtt5(connection)
+                    .executorConfig().applicationScheduler(Schedulers.trampoline()).applyExecutorConfig()
                     .addConnectedListener(context -> onConnected())
                     .addDisconnectedListener(this::disconnected)
                     .buildAsync();
@@ -90,6 +104,7 @@ final class InputConnection {
             v5.publishes(MqttGlobalPublishFilter.ALL, p -> onMessage.accept(incoming(p)), true);
         } else {
             v3 = MqttClients.mqtt3(connection)
+                    .executorConfig().applicationScheduler(Schedulers.trampoline()).applyExecutorConfig()
                     .addConnectedListener(context -> onConnected())
                     .addDisconnectedListener(this::disconnected)
                     .buildAsync();

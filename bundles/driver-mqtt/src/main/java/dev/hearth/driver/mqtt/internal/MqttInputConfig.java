@@ -96,12 +96,9 @@ public @interface MqttInputConfig {
     boolean exclude__own() default true;
 
     @AttributeDefinition(name = "Batch size", description = "Most messages whose readings are published (committed) "
-            + "together.", min = "1", max = "10000")
-    int batch__size() default 500;
-
-    @AttributeDefinition(name = "Batch wait (ms)", description = "Longest a message waits for its batch to fill.",
+            + "together; batches never wait to fill, they hold what arrived during the previous commit.",
             min = "1", max = "10000")
-    int batch__wait__ms() default 50;
+    int batch__size() default 500;
 
     @AttributeDefinition(name = "Longest reconnect delay (s)", min = "1")
     int reconnect__max__s() default 30;

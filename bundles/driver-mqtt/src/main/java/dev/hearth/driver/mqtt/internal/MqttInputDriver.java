@@ -95,7 +95,7 @@ public final class MqttInputDriver {
             }
         }
         this.intake = new MessageIntake(settings.instance(), settings.mapper(), guard, settings.maxPayloadBytes(), System::nanoTime);
-        this.batcher = new AckBatcher(publisher, scheduler, settings.batchSize(), settings.batchWait(), this::commitFailed);
+        this.batcher = new AckBatcher(publisher, scheduler, settings.batchSize(), this::commitFailed);
         this.connectionMessage = "connecting to " + settings.broker();
         reportConnection();
         this.connection = new InputConnection(settings, this::message, new InputConnection.Listener() {

@@ -25,7 +25,7 @@ import dev.hearth.support.net.Secret;
  */
 record MqttInputSettings(String instance, String gateway, BrokerSettings connection, List<TopicFilter> topics,
         String mode, int qos, boolean cleanStart, long sessionExpirySeconds, int maxPayloadBytes, boolean excludeOwn,
-        int batchSize, Duration batchWait, MessageMapper mapper) {
+        int batchSize, MessageMapper mapper) {
 
     static final String MODE_Z2M = "zigbee2mqtt";
     static final String MODE_JSON = "json";
@@ -94,7 +94,6 @@ record MqttInputSettings(String instance, String gateway, BrokerSettings connect
         }
         if (c.max__payload__kib() < 1) throw new IllegalArgumentException("max_payload_kib must be at least 1");
         if (c.batch__size() < 1 || c.batch__size() > 10_000) throw new IllegalArgumentException("batch_size is 1..10000");
-        if (c.batch__wait__ms() < 1 || c.batch__wait__ms() > 10_000) throw new IllegalArgumentException("batch_wait_ms is 1..10000");
         String mode = trim(c.mode());
         MessageMapper mapper = switch (mode) {
             case MODE_Z2M -> zigbee2mqtt(c);
@@ -103,7 +102,7 @@ record MqttInputSettings(String instance, String gateway, BrokerSettings connect
         };
         return new MqttInputSettings(instance, gateway, connection, List.copyOf(topics), mode, c.qos(), c.clean__start(),
                 c.session__expiry__s(), c.max__payload__kib() * 1024, c.exclude__own(), c.batch__size(),
-                Duration.ofMillis(c.batch__wait__ms()), mapper);
+                mapper);
     }
 
     private static Zigbee2MqttMapper zigbee2mqtt(MqttInputConfig c) {

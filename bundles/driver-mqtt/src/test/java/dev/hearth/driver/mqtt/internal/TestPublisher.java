@@ -22,6 +22,8 @@ final class TestPublisher implements ReadingPublisher {
     private final List<Reading> accepted = new ArrayList<>();
     private final List<Reading> attempted = new ArrayList<>();
     private final List<CompletableFuture<Void>> held = new ArrayList<>();
+    private final List<Integer> batchSizes = new ArrayList<>();
+    private int promptCalls;
 
     TestPublisher(Mode mode) {
         this.mode = mode;
@@ -37,8 +39,15 @@ final class TestPublisher implements ReadingPublisher {
     }
 
     @Override
+    public synchronized CompletionStage<Void> publishPromptly(List<Reading> readings) {
+        promptCalls++;
+        return publish(readings);
+    }
+
+    @Override
     public synchronized CompletionStage<Void> publish(List<Reading> readings) {
         attempted.addAll(readings);
+        batchSizes.add(readings.size());
         notifyAll();
         return switch (mode) {
             case ACCEPT -> {
@@ -56,6 +65,15 @@ final class TestPublisher implements ReadingPublisher {
 
     synchronized List<Reading> accepted() {
         return List.copyOf(accepted);
+    }
+
+    /** The size of each publish call's batch, in call order. */
+    synchronized List<Integer> batchSizes() {
+        return List.copyOf(batchSizes);
+    }
+
+    synchronized int promptCalls() {
+        return promptCalls;
     }
 
     synchronized List<Reading> attempted() {
