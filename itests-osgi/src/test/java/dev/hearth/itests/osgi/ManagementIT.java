@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,7 +44,6 @@ import org.osgi.service.metatype.MetaTypeProvider;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
@@ -58,6 +56,7 @@ import dev.hearth.api.ReadingSink;
 import dev.hearth.api.command.ArgumentSpec;
 import dev.hearth.api.command.CommandSpec;
 import dev.hearth.api.command.DeviceCommands;
+import dev.hearth.itests.osgi.ManagementTestClient.Msg;
 import dev.hearth.testkit.Mosquitto;
 import dev.hearth.testkit.RecordingSink;
 
@@ -73,20 +72,12 @@ import dev.hearth.testkit.RecordingSink;
 public class ManagementIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final String ROOT = "hearth/itest/";
+    private static final String ROOT = ManagementTestClient.ROOT;
     private static final String LOADGEN = "dev.hearth.driver.loadgen";
     private static final String SECRET_PID = "dev.hearth.itest.secret";
 
-    /** A message the test client received. */
-    record Msg(String topic, String payload, byte[] correlation, boolean retain) {
-        JsonObject json() {
-            return JsonParser.parseString(payload).getAsJsonObject();
-        }
-    }
-
     private static Mosquitto broker;
-    private static Mqtt5AsyncClient client;
-    private static final List<Msg> received = new CopyOnWriteArrayList<>();
+    private static ManagementTestClient mqtt;
     private static final RecordingSink sink = new RecordingSink();
 
     @Inject
@@ -126,17 +117,7 @@ public class ManagementIT {
     private synchronized void setUp() throws Exception {
         if (broker != null) return;
         broker = new Mosquitto(HearthOptions.testDirectory("mosquitto"), null).start();
-        client = Mqtt5Client.builder().identifier("itest-client").serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
-        client.publishes(MqttGlobalPublishFilter.ALL, p -> received.add(new Msg(p.getTopic().toString(),
-                new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8),
-                p.getCorrelationData().map(b -> {
-                    byte[] out = new byte[b.remaining()];
-                    b.duplicate().get(out);
-                    return out;
-                }).orElse(null), p.isRetain())));
-        client.connect().get(10, TimeUnit.SECONDS);
-        client.subscribeWith().topicFilter("hearth/itest/#").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
-        client.subscribeWith().topicFilter("itest/#").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
+        mqtt = ManagementTestClient.connect("itest-client", broker.port(), TIMEOUT);
 
         context.registerService(ReadingSink.class, sink, dict(ReadingSink.ID, "rec"));
         context.registerService(DeviceCommands.class, new Lamp(), null);
@@ -145,28 +126,9 @@ public class ManagementIT {
         // Mosquitto here takes any credentials: the password is there to be masked
         configAdmin.getConfiguration("dev.hearth.management", "?").update(dict("host", "127.0.0.1",
                 "port", String.valueOf(broker.port()), "username", "itest", "password", "hunter2"));
-        Msg online = await("retained status online", m -> m.topic().equals(ROOT + "management/status")
+        Msg online = mqtt.await("retained status online", m -> m.topic().equals(ROOT + "management/status")
                 && m.json().get("state").getAsString().equals("online"));
         assertEquals("0.1.0-itest", online.json().get("version").getAsString());
-    }
-
-    private static Msg await(String what, java.util.function.Predicate<Msg> match) throws InterruptedException {
-        return Poll.until(what, TIMEOUT, () -> received.stream().filter(match).findFirst().orElse(null), m -> m != null);
-    }
-
-    /** An MQTT 5 request with response topic and correlation data; the matching response. */
-    private static JsonObject request(String op, String json) throws Exception {
-        return requestBytes(op, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static JsonObject requestBytes(String op, byte[] payload) throws Exception {
-        String corr = UUID.randomUUID().toString();
-        String replyTo = "itest/replies/" + corr;
-        client.publishWith().topic(ROOT + "req/" + op).qos(MqttQos.AT_LEAST_ONCE).responseTopic(replyTo)
-                .correlationData(corr.getBytes(StandardCharsets.UTF_8)).payload(payload).send().get(10, TimeUnit.SECONDS);
-        Msg m = await("response to " + op, x -> x.topic().equals(replyTo));
-        assertEquals("correlation data echoed", corr, new String(m.correlation(), StandardCharsets.UTF_8));
-        return m.json();
     }
 
     private String fileText(String name) throws IOException {
@@ -189,7 +151,7 @@ public class ManagementIT {
     @Test
     public void a_statusIsRetainedWithVersionAndUptime() throws Exception {
         setUp();
-        JsonObject s = request("status", "");
+        JsonObject s = mqtt.request("status", "");
         assertTrue(s.toString(), s.get("ok").getAsBoolean());
         assertEquals("online", s.get("state").getAsString());
         assertEquals("itest", s.get("gateway").getAsString());
@@ -207,7 +169,7 @@ public class ManagementIT {
     @Test
     public void b_aFactoryInstanceIsCreatedOverMqtt_appliedLive_andWrittenToItsFile() throws Exception {
         setUp();
-        JsonObject r = request("config/set", "{\"id\":\"set-1\",\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"mgmt\","
+        JsonObject r = mqtt.request("config/set", "{\"id\":\"set-1\",\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"mgmt\","
                 + "\"properties\":{\"device\":\"mq\",\"rate_per_second\":200,\"batch_size\":5}}");
         assertTrue(r.toString(), r.get("ok").getAsBoolean());
         assertEquals("set-1", r.get("id").getAsString());
@@ -224,7 +186,7 @@ public class ManagementIT {
         assertTrue(file, file.contains("device = mq") && file.contains("batch_size = 5"));
         // and live: the generator runs with it
         Poll.until("readings from device 'mq'", TIMEOUT, sink::delivered, d -> d.stream().filter(x -> x.device().equals("mq")).count() >= 20);
-        Msg event = await("config event", m -> m.topic().equals(ROOT + "events/config") && m.payload().contains("~mgmt"));
+        Msg event = mqtt.await("config event", m -> m.topic().equals(ROOT + "events/config") && m.payload().contains("~mgmt"));
         assertEquals("created", event.json().get("action").getAsString());
         assertEquals("set-1", event.json().get("request").getAsString());
 
@@ -252,10 +214,10 @@ public class ManagementIT {
     @Test
     public void c_aTwoPartRequestWithABadSecondPartChangesNothing() throws Exception {
         setUp();
-        request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"pair\",\"properties\":{\"device\":\"p1\",\"rate_per_second\":1}}");
+        mqtt.request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"pair\",\"properties\":{\"device\":\"p1\",\"rate_per_second\":1}}");
         Map<String, Object> before = configuration(LOADGEN + "~pair");
         String fileBefore = fileText(LOADGEN + "-pair.cfg");
-        JsonObject r = request("config/set", "{\"changes\":["
+        JsonObject r = mqtt.request("config/set", "{\"changes\":["
                 + "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"pair\",\"properties\":{\"device\":\"changed\"}},"
                 + "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"second\",\"properties\":{\"batch_size\":0}}]}");
         assertFalse(r.toString(), r.get("ok").getAsBoolean());
@@ -270,7 +232,7 @@ public class ManagementIT {
         assertNull(fileText(LOADGEN + "-second.cfg"));
 
         // deleting over MQTT removes configuration and file
-        JsonObject d = request("config/delete", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"pair\"}");
+        JsonObject d = mqtt.request("config/delete", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"pair\"}");
         assertTrue(d.toString(), d.get("ok").getAsBoolean());
         assertNull(configuration(LOADGEN + "~pair"));
         assertNull(fileText(LOADGEN + "-pair.cfg"));
@@ -279,26 +241,26 @@ public class ManagementIT {
     @Test
     public void d_hostileRequestsGetClearErrorsAndTheWorkerGoesOn() throws Exception {
         setUp();
-        assertError(request("config/set", "{\"pid\": "), "malformed JSON");
-        assertError(request("config/set", "[1]"), "must be a JSON object");
-        assertError(request("config/get", "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}"), "malformed JSON");
-        assertError(requestBytes("status", new byte[70 * 1024]), "larger than the limit");
-        assertError(request("config/reformat", "{}"), "unknown operation");
-        assertError(request("config/get", "{\"pid\":\"dev.hearth.nothing\"}"), "no component describes PID 'dev.hearth.nothing'");
-        assertError(request("config/set", "{\"pid\":\"dev.hearth.nothing\",\"properties\":{\"a\":1}}"), "no component describes");
-        assertError(request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"properties\":{\"device\":\"x\"}}"), "needs a name");
-        assertError(request("config/set", "{\"pid\":\"" + LOADGEN + "\",\"properties\":{\"device\":\"x\"}}"), "is a factory PID");
-        assertError(request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"t\",\"properties\":{\"rate_per_second\":\"fast\"}}"),
+        assertError(mqtt.request("config/set", "{\"pid\": "), "malformed JSON");
+        assertError(mqtt.request("config/set", "[1]"), "must be a JSON object");
+        assertError(mqtt.request("config/get", "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}"), "malformed JSON");
+        assertError(mqtt.requestBytes("status", new byte[70 * 1024]), "larger than the limit");
+        assertError(mqtt.request("config/reformat", "{}"), "unknown operation");
+        assertError(mqtt.request("config/get", "{\"pid\":\"dev.hearth.nothing\"}"), "no component describes PID 'dev.hearth.nothing'");
+        assertError(mqtt.request("config/set", "{\"pid\":\"dev.hearth.nothing\",\"properties\":{\"a\":1}}"), "no component describes");
+        assertError(mqtt.request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"properties\":{\"device\":\"x\"}}"), "needs a name");
+        assertError(mqtt.request("config/set", "{\"pid\":\"" + LOADGEN + "\",\"properties\":{\"device\":\"x\"}}"), "is a factory PID");
+        assertError(mqtt.request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"t\",\"properties\":{\"rate_per_second\":\"fast\"}}"),
                 "expected an integer");
-        assertError(request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"t\",\"properties\":{\"colour\":\"red\"}}"),
+        assertError(mqtt.request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"t\",\"properties\":{\"colour\":\"red\"}}"),
                 "'colour' is not a property");
-        assertError(request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"t\",\"properties\":{\"device\":{\"a\":1}}}"),
+        assertError(mqtt.request("config/set", "{\"factory_pid\":\"" + LOADGEN + "\",\"name\":\"t\",\"properties\":{\"device\":{\"a\":1}}}"),
                 "an object is not a configuration value");
-        assertError(request("config/set", "{\"pid\":7}"), "'pid' must be a string");
-        assertError(request("config/set", "{\"pid\":\"dev.hearth.management\",\"properties\":{\"port\":1}}"), "not changed over MQTT");
+        assertError(mqtt.request("config/set", "{\"pid\":7}"), "'pid' must be a string");
+        assertError(mqtt.request("config/set", "{\"pid\":\"dev.hearth.management\",\"properties\":{\"port\":1}}"), "not changed over MQTT");
         assertNull("nothing was created", configuration(LOADGEN + "~t"));
         // still answering
-        assertTrue(request("status", "{}").get("ok").getAsBoolean());
+        assertTrue(mqtt.request("status", "{}").get("ok").getAsBoolean());
     }
 
     private static void assertError(JsonObject response, String expected) {
@@ -309,22 +271,22 @@ public class ManagementIT {
     @Test
     public void e_secretsAreMaskedAndAMaskKeepsThem() throws Exception {
         setUp();
-        JsonObject own = request("config/get", "{\"pid\":\"dev.hearth.management\"}");
+        JsonObject own = mqtt.request("config/get", "{\"pid\":\"dev.hearth.management\"}");
         assertTrue(own.toString(), own.get("ok").getAsBoolean());
         JsonObject props = own.getAsJsonArray("results").get(0).getAsJsonObject().getAsJsonObject("properties");
         assertEquals("****", props.get("password").getAsString());
         assertEquals("itest", props.get("username").getAsString());
         assertFalse(own.toString().contains("hunter2"));
 
-        JsonObject set = request("config/set", "{\"pid\":\"" + SECRET_PID + "\",\"properties\":{\"label\":\"a\",\"pin\":\"s3cret-pin\"}}");
+        JsonObject set = mqtt.request("config/set", "{\"pid\":\"" + SECRET_PID + "\",\"properties\":{\"label\":\"a\",\"pin\":\"s3cret-pin\"}}");
         assertTrue(set.toString(), set.get("ok").getAsBoolean());
         assertFalse(set.toString().contains("s3cret-pin"));
-        JsonObject keep = request("config/set", "{\"pid\":\"" + SECRET_PID + "\",\"properties\":{\"label\":\"b\",\"pin\":\"****\"}}");
+        JsonObject keep = mqtt.request("config/set", "{\"pid\":\"" + SECRET_PID + "\",\"properties\":{\"label\":\"b\",\"pin\":\"****\"}}");
         assertTrue(keep.toString(), keep.get("ok").getAsBoolean());
         assertEquals("s3cret-pin", configuration(SECRET_PID).get("pin"));
         assertEquals("b", configuration(SECRET_PID).get("label"));
-        assertTrue(received.stream().filter(m -> m.topic().startsWith(ROOT + "events/")).noneMatch(m -> m.payload().contains("s3cret")));
-        JsonObject tooShort = request("config/set", "{\"pid\":\"" + SECRET_PID + "\",\"properties\":{\"pin\":\"abc\"}}");
+        assertTrue(mqtt.received().stream().filter(m -> m.topic().startsWith(ROOT + "events/")).noneMatch(m -> m.payload().contains("s3cret")));
+        JsonObject tooShort = mqtt.request("config/set", "{\"pid\":\"" + SECRET_PID + "\",\"properties\":{\"pin\":\"abc\"}}");
         assertError(tooShort, "less than minimum");
         assertFalse(tooShort.toString().contains("abc\""));
     }
@@ -332,18 +294,18 @@ public class ManagementIT {
     @Test
     public void f_deviceCommandsAreValidatedAndRun() throws Exception {
         setUp();
-        JsonObject list = request("command/list", "{}");
+        JsonObject list = mqtt.request("command/list", "{}");
         assertTrue(list.toString(), list.toString().contains("\"device\":\"lamp\"") && list.toString().contains("\"switch\""));
-        JsonObject on = request("command/run", "{\"id\":\"c1\",\"device\":\"lamp\",\"command\":\"switch\",\"args\":{\"state\":\"ON\"}}");
+        JsonObject on = mqtt.request("command/run", "{\"id\":\"c1\",\"device\":\"lamp\",\"command\":\"switch\",\"args\":{\"state\":\"ON\"}}");
         assertTrue(on.toString(), on.get("ok").getAsBoolean());
         assertEquals("lamp is on", on.get("result").getAsString());
-        assertError(request("command/run", "{\"device\":\"lamp\",\"command\":\"switch\",\"args\":{\"state\":\"dim\"}}"),
+        assertError(mqtt.request("command/run", "{\"device\":\"lamp\",\"command\":\"switch\",\"args\":{\"state\":\"dim\"}}"),
                 "argument 'state' = 'dim': expected one of [on, off]");
-        assertError(request("command/run", "{\"device\":\"lamp\",\"command\":\"switch\",\"args\":{\"volume\":\"11\"}}"), "has no argument 'volume'");
-        assertError(request("command/run", "{\"device\":\"toaster\",\"command\":\"switch\"}"), "no device 'toaster'");
-        assertError(request("command/run", "{\"device\":\"lamp\",\"command\":\"explode\"}"), "has no command 'explode'");
-        assertError(request("command/run", "{\"device\":\"lamp\",\"command\":\"fail\"}"), "fail failed: bulb burnt out");
-        Msg event = await("command event", m -> m.topic().equals(ROOT + "events/command") && m.payload().contains("\"c1\""));
+        assertError(mqtt.request("command/run", "{\"device\":\"lamp\",\"command\":\"switch\",\"args\":{\"volume\":\"11\"}}"), "has no argument 'volume'");
+        assertError(mqtt.request("command/run", "{\"device\":\"toaster\",\"command\":\"switch\"}"), "no device 'toaster'");
+        assertError(mqtt.request("command/run", "{\"device\":\"lamp\",\"command\":\"explode\"}"), "has no command 'explode'");
+        assertError(mqtt.request("command/run", "{\"device\":\"lamp\",\"command\":\"fail\"}"), "fail failed: bulb burnt out");
+        Msg event = mqtt.await("command event", m -> m.topic().equals(ROOT + "events/command") && m.payload().contains("\"c1\""));
         assertTrue(event.payload(), event.json().get("ok").getAsBoolean());
     }
 
@@ -355,18 +317,18 @@ public class ManagementIT {
         v3.publishWith().topic(ROOT + "req/status").qos(MqttQos.AT_LEAST_ONCE)
                 .payload("{\"id\":\"v3-1\",\"reply_to\":\"itest/v3/replies\",\"correlation\":\"abc\"}".getBytes(StandardCharsets.UTF_8))
                 .send().get(10, TimeUnit.SECONDS);
-        Msg named = await("reply on reply_to", m -> m.topic().equals("itest/v3/replies"));
+        Msg named = mqtt.await("reply on reply_to", m -> m.topic().equals("itest/v3/replies"));
         assertEquals("abc", named.json().get("correlation").getAsString());
         assertEquals("v3-1", named.json().get("id").getAsString());
         v3.publishWith().topic(ROOT + "req/config/get").qos(MqttQos.AT_LEAST_ONCE)
                 .payload("{\"id\":\"v3-2\",\"pid\":\"dev.hearth.nothing\"}".getBytes(StandardCharsets.UTF_8)).send().get(10, TimeUnit.SECONDS);
-        Msg fixed = await("reply on res/<id>", m -> m.topic().equals(ROOT + "res/v3-2"));
+        Msg fixed = mqtt.await("reply on res/<id>", m -> m.topic().equals(ROOT + "res/v3-2"));
         assertFalse(fixed.json().get("ok").getAsBoolean());
         // a reply topic that would make the gateway publish a request to itself is not used
         v3.publishWith().topic(ROOT + "req/status").qos(MqttQos.AT_LEAST_ONCE)
                 .payload("{\"id\":\"v3-3\",\"reply_to\":\"hearth/itest/req/config/delete\"}".getBytes(StandardCharsets.UTF_8))
                 .send().get(10, TimeUnit.SECONDS);
-        Msg redirected = await("reply on res/<id> instead", m -> m.topic().equals(ROOT + "res/v3-3"));
+        Msg redirected = mqtt.await("reply on res/<id> instead", m -> m.topic().equals(ROOT + "res/v3-3"));
         assertTrue(redirected.payload(), redirected.json().get("reply_error").getAsString().contains("own request"));
         v3.disconnect().get(10, TimeUnit.SECONDS);
     }
@@ -376,21 +338,21 @@ public class ManagementIT {
         setUp();
         Lamp.started = new java.util.concurrent.CountDownLatch(1);
         Lamp.release = new CompletableFuture<>();
-        client.publishWith().topic(ROOT + "req/command/run").qos(MqttQos.AT_LEAST_ONCE).responseTopic("itest/busy/slow")
+        mqtt.client().publishWith().topic(ROOT + "req/command/run").qos(MqttQos.AT_LEAST_ONCE).responseTopic("itest/busy/slow")
                 .payload("{\"device\":\"lamp\",\"command\":\"slow\"}".getBytes(StandardCharsets.UTF_8)).send().get(10, TimeUnit.SECONDS);
         assertTrue("the worker took the slow command", Lamp.started.await(10, TimeUnit.SECONDS));
         int sent = 20; // the queue holds 16 (queue_size)
         for (int i = 0; i < sent; i++) {
-            client.publishWith().topic(ROOT + "req/status").qos(MqttQos.AT_LEAST_ONCE).responseTopic("itest/busy/" + i)
+            mqtt.client().publishWith().topic(ROOT + "req/status").qos(MqttQos.AT_LEAST_ONCE).responseTopic("itest/busy/" + i)
                     .payload(new byte[0]).send().get(10, TimeUnit.SECONDS);
         }
         Poll.until("4 refused as busy while the worker is blocked", TIMEOUT,
-                () -> received.stream().filter(m -> m.topic().startsWith("itest/busy/") && m.payload().contains("busy")).count(), n -> n == 4);
+                () -> mqtt.received().stream().filter(m -> m.topic().startsWith("itest/busy/") && m.payload().contains("busy")).count(), n -> n == 4);
         assertTrue("nothing but the refusals answered yet",
-                received.stream().filter(m -> m.topic().startsWith("itest/busy/")).allMatch(m -> m.payload().contains("busy")));
+                mqtt.received().stream().filter(m -> m.topic().startsWith("itest/busy/")).allMatch(m -> m.payload().contains("busy")));
         Lamp.release.complete("slow done");
         List<Msg> answers = Poll.until("every request answered", TIMEOUT,
-                () -> received.stream().filter(m -> m.topic().startsWith("itest/busy/")).toList(), l -> l.size() == sent + 1);
+                () -> mqtt.received().stream().filter(m -> m.topic().startsWith("itest/busy/")).toList(), l -> l.size() == sent + 1);
         assertEquals(16, answers.stream().filter(m -> m.json().get("ok").getAsBoolean() && m.topic().matches("itest/busy/\\d+")).count());
         assertTrue(answers.stream().anyMatch(m -> m.topic().equals("itest/busy/slow") && m.payload().contains("slow done")));
     }
@@ -399,22 +361,22 @@ public class ManagementIT {
     public void y_aLostConnectionLeavesTheLastWill() throws Exception {
         setUp();
         try (TcpProxy proxy = new TcpProxy(broker.port())) {
-            received.clear();
+            mqtt.received().clear();
             // reconfigured: DS restarts the component, now connecting through the proxy
             configAdmin.getConfiguration("dev.hearth.management", "?").update(dict("host", "127.0.0.1",
                     "port", String.valueOf(proxy.port()), "username", "itest", "password", "hunter2"));
             Poll.until("connected through the proxy", TIMEOUT, proxy::connections, n -> n >= 1);
-            await("online again", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("online"));
-            received.clear();
+            mqtt.await("online again", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("online"));
+            mqtt.received().clear();
             proxy.cut(); // the connection dies without a DISCONNECT: the broker publishes the will
-            Msg will = await("the last will", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("offline"));
+            Msg will = mqtt.await("the last will", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("offline"));
             assertEquals("offline", will.json().get("state").getAsString());
         }
         // back to the broker directly for the last test
-        received.clear();
+        mqtt.received().clear();
         configAdmin.getConfiguration("dev.hearth.management", "?").update(dict("host", "127.0.0.1",
                 "port", String.valueOf(broker.port()), "username", "itest", "password", "hunter2"));
-        await("online again", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("online"));
+        mqtt.await("online again", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("online"));
     }
 
     /** Forwards TCP to the broker; {@link #cut()} closes every connection abruptly and stops accepting. */
@@ -485,11 +447,11 @@ public class ManagementIT {
         setUp();
         Bundle management = java.util.Arrays.stream(context.getBundles())
                 .filter(b -> b.getSymbolicName().equals("dev.hearth.management")).findFirst().orElseThrow();
-        received.clear();
+        mqtt.received().clear();
         management.stop();
-        Msg offline = await("status offline", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("offline"));
+        Msg offline = mqtt.await("status offline", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("offline"));
         assertEquals("offline", offline.json().get("state").getAsString());
-        client.disconnect().get(10, TimeUnit.SECONDS);
+        mqtt.disconnect();
         broker.close();
     }
 

@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -15,22 +18,34 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Builds OtaIT's test bundles on the host side (in {@code @Configuration}): a manifest, an activator
- * class copied from the test class path, optionally a DS component that can never be satisfied.
+ * Builds OtaIT's and OtaFeatureIT's test bundles on the host side (in {@code @Configuration}): a
+ * manifest, an activator class copied from the test class path, optionally a DS component that can
+ * never be satisfied, extra manifest headers (the test driver's device) and padding (incompressible
+ * bytes, to make a set too large together while each member fits).
  */
 final class OtaBundles {
 
     static final String SAMPLE = "dev.hearth.itest.sample";
     private static final String PACKAGE = "dev/hearth/itests/osgi/otasample/";
+    /** The activators that use {@code dev.hearth.api} (the others need only {@code org.osgi.framework}). */
+    private static final Set<String> USES_API = Set.of("PublishingActivator");
 
     private OtaBundles() {
     }
 
-    /**
-     * @param activator {@code GoodActivator} or {@code BadActivator}
-     * @param unsatisfiedComponent whether to add a DS component with a mandatory reference nobody offers
-     */
+    /** A bundle without extra headers or padding. */
     static Path bundle(Path out, String bsn, String version, String activator, boolean unsatisfiedComponent) throws IOException {
+        return bundle(out, bsn, version, activator, unsatisfiedComponent, Map.of(), 0);
+    }
+
+    /**
+     * @param activator {@code GoodActivator}, {@code BadActivator} or {@code PublishingActivator}
+     * @param unsatisfiedComponent whether to add a DS component with a mandatory reference nobody offers
+     * @param headers extra main manifest headers
+     * @param padBytes how many random bytes to add in {@code padding.bin} (none if 0)
+     */
+    static Path bundle(Path out, String bsn, String version, String activator, boolean unsatisfiedComponent,
+            Map<String, String> headers, int padBytes) throws IOException {
         Manifest m = new Manifest();
         Attributes a = m.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -38,8 +53,10 @@ final class OtaBundles {
         a.putValue("Bundle-SymbolicName", bsn);
         a.putValue("Bundle-Version", version);
         a.putValue("Bundle-Activator", "dev.hearth.itests.osgi.otasample." + activator);
-        a.putValue("Import-Package", "org.osgi.framework;version=\"[1.8,2)\"");
+        a.putValue("Import-Package", "org.osgi.framework;version=\"[1.8,2)\""
+                + (USES_API.contains(activator) ? ",dev.hearth.api;version=\"[1.0,2)\"" : ""));
         if (unsatisfiedComponent) a.putValue("Service-Component", "OSGI-INF/waiting.xml");
+        headers.forEach(a::putValue);
         try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(out), m)) {
             String cls = PACKAGE + activator + ".class";
             jar.putNextEntry(new JarEntry(cls));
@@ -54,6 +71,12 @@ final class OtaBundles {
                         + "  <implementation class=\"dev.hearth.itests.osgi.otasample.GoodActivator\"/>\n"
                         + "  <reference name=\"nothing\" interface=\"dev.hearth.itest.NobodyOffersThis\" cardinality=\"1..1\"/>\n"
                         + "</scr:component>\n").getBytes(StandardCharsets.UTF_8));
+            }
+            if (padBytes > 0) {
+                byte[] pad = new byte[padBytes];
+                new Random(bsn.hashCode() ^ version.hashCode()).nextBytes(pad);
+                jar.putNextEntry(new JarEntry("padding.bin"));
+                jar.write(pad);
             }
         }
         return out;

@@ -1,5 +1,7 @@
 package dev.hearth.itests.osgi;
 
+import static dev.hearth.itests.osgi.ManagementTestClient.field;
+import static dev.hearth.itests.osgi.ManagementTestClient.sha256;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -10,22 +12,15 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import javax.inject.Inject;
 
@@ -46,14 +41,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 
 import dev.hearth.api.status.DevicePublisher;
 import dev.hearth.api.status.GatewayStatus;
+import dev.hearth.itests.osgi.ManagementTestClient.Msg;
 import dev.hearth.signing.SignedJars;
 import dev.hearth.signing.SigningKeys;
 import dev.hearth.testkit.Mosquitto;
@@ -73,7 +64,7 @@ import dev.hearth.testkit.Mosquitto;
 public class OtaFeatureIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final String ROOT = "hearth/itest/";
+    private static final String ROOT = ManagementTestClient.ROOT;
     private static final String DRIVER = "dev.hearth.itest.fdriver";
     private static final String TRANSPORT = "dev.hearth.itest.ftransport";
     private static final String EXTRA = "dev.hearth.itest.fextra";
@@ -82,15 +73,8 @@ public class OtaFeatureIT {
     /** Management's ota_max_kib here: each padded member fits, two together do not. */
     private static final int OTA_MAX_KIB = 16;
 
-    record Msg(String topic, String payload) {
-        JsonObject json() {
-            return JsonParser.parseString(payload).getAsJsonObject();
-        }
-    }
-
     private static Mosquitto broker;
-    private static Mqtt5AsyncClient client;
-    private static final List<Msg> received = new CopyOnWriteArrayList<>();
+    private static ManagementTestClient mqtt;
 
     @Inject
     private BundleContext context;
@@ -109,28 +93,28 @@ public class OtaFeatureIT {
         Path plain = Files.createDirectories(home.resolve("plain"));
         Map<String, String> publishes = Map.of("X-Itest-Device", DEVICE);
         for (String v : List.of("1.0.0", "2.0.0", "3.0.0")) {
-            sign(FeatureBundles.bundle(plain.resolve("driver-" + v + ".jar"), DRIVER, v, "PublishingActivator", publishes, 0),
+            sign(OtaBundles.bundle(plain.resolve("driver-" + v + ".jar"), DRIVER, v, "PublishingActivator", false, publishes, 0),
                     jars.resolve("driver-" + v + ".jar"), keys);
         }
-        sign(FeatureBundles.bundle(plain.resolve("driver-4-silent.jar"), DRIVER, "4.0.0", "PublishingActivator", Map.of(), 0),
+        sign(OtaBundles.bundle(plain.resolve("driver-4-silent.jar"), DRIVER, "4.0.0", "PublishingActivator", false, Map.of(), 0),
                 jars.resolve("driver-4.0.0-silent.jar"), keys);
-        sign(FeatureBundles.bundle(plain.resolve("driver-2.0.1.jar"), DRIVER, "2.0.1", "PublishingActivator", publishes, 0),
+        sign(OtaBundles.bundle(plain.resolve("driver-2.0.1.jar"), DRIVER, "2.0.1", "PublishingActivator", false, publishes, 0),
                 jars.resolve("driver-2.0.1.jar"), keys);
-        sign(FeatureBundles.bundle(plain.resolve("driver-5-padded.jar"), DRIVER, "5.0.0", "PublishingActivator", publishes, 10 * 1024),
+        sign(OtaBundles.bundle(plain.resolve("driver-5-padded.jar"), DRIVER, "5.0.0", "PublishingActivator", false, publishes, 10 * 1024),
                 jars.resolve("driver-5.0.0-padded.jar"), keys);
         for (String v : List.of("1.0.0", "2.0.0", "4.0.0")) {
-            sign(FeatureBundles.bundle(plain.resolve("transport-" + v + ".jar"), TRANSPORT, v, "GoodActivator", Map.of(), 0),
+            sign(OtaBundles.bundle(plain.resolve("transport-" + v + ".jar"), TRANSPORT, v, "GoodActivator", false, Map.of(), 0),
                     jars.resolve("transport-" + v + ".jar"), keys);
         }
-        Path t3 = FeatureBundles.bundle(plain.resolve("transport-3.jar"), TRANSPORT, "3.0.0", "BadActivator", Map.of(), 0);
+        Path t3 = OtaBundles.bundle(plain.resolve("transport-3.jar"), TRANSPORT, "3.0.0", "BadActivator", false, Map.of(), 0);
         sign(t3, jars.resolve("transport-3.0.0-throws.jar"), keys);
-        Files.copy(FeatureBundles.bundle(plain.resolve("transport-5.jar"), TRANSPORT, "5.0.0", "GoodActivator", Map.of(), 0),
+        Files.copy(OtaBundles.bundle(plain.resolve("transport-5.jar"), TRANSPORT, "5.0.0", "GoodActivator", false, Map.of(), 0),
                 jars.resolve("transport-5.0.0-unsigned.jar"));
         OtaBundles.tampered(jars.resolve("transport-2.0.0.jar"), jars.resolve("transport-2.0.0-tampered.jar"));
-        sign(FeatureBundles.bundle(plain.resolve("transport-5-padded.jar"), TRANSPORT, "5.0.0", "GoodActivator", Map.of(), 10 * 1024),
+        sign(OtaBundles.bundle(plain.resolve("transport-5-padded.jar"), TRANSPORT, "5.0.0", "GoodActivator", false, Map.of(), 10 * 1024),
                 jars.resolve("transport-5.0.0-padded.jar"), keys);
-        sign(FeatureBundles.bundle(plain.resolve("extra.jar"), EXTRA, "1.0.0", "GoodActivator", Map.of(), 0), jars.resolve("extra-1.0.0.jar"), keys);
-        sign(FeatureBundles.bundle(plain.resolve("mgmt.jar"), "dev.hearth.management", "9.0.0", "GoodActivator", Map.of(), 0),
+        sign(OtaBundles.bundle(plain.resolve("extra.jar"), EXTRA, "1.0.0", "GoodActivator", false, Map.of(), 0), jars.resolve("extra-1.0.0.jar"), keys);
+        sign(OtaBundles.bundle(plain.resolve("mgmt.jar"), "dev.hearth.management", "9.0.0", "GoodActivator", false, Map.of(), 0),
                 jars.resolve("management-9.0.0.jar"), keys);
         return options(HearthOptions.base("ota-feature"),
                 frameworkProperty("hearth.gateway.id").value("itest"),
@@ -148,28 +132,10 @@ public class OtaFeatureIT {
     private synchronized void setUp() throws Exception {
         if (broker != null) return;
         broker = new Mosquitto(HearthOptions.testDirectory("mosquitto"), null).start();
-        client = Mqtt5Client.builder().identifier("itest-ota-feature").serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
-        client.publishes(MqttGlobalPublishFilter.ALL, p -> received.add(new Msg(p.getTopic().toString(),
-                new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))));
-        client.connect().get(10, TimeUnit.SECONDS);
-        client.subscribeWith().topicFilter("hearth/itest/#").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
-        client.subscribeWith().topicFilter("itest/#").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
+        mqtt = ManagementTestClient.connect("itest-ota-feature", broker.port(), TIMEOUT);
         configAdmin.getConfiguration("dev.hearth.management", "?").update(Hearth.dict("host", "127.0.0.1",
                 "port", String.valueOf(broker.port()), "ota_max_kib", String.valueOf(OTA_MAX_KIB), "max_request_kib", "256"));
-        await("management online", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("\"online\""));
-    }
-
-    private static Msg await(String what, Predicate<Msg> match) throws InterruptedException {
-        return Poll.until(what, TIMEOUT, () -> received.stream().filter(match).findFirst().orElse(null), m -> m != null);
-    }
-
-    private static JsonObject request(String op, String json) throws Exception {
-        String corr = UUID.randomUUID().toString();
-        String replyTo = "itest/replies/" + corr;
-        client.publishWith().topic(ROOT + "req/" + op).qos(MqttQos.AT_LEAST_ONCE).responseTopic(replyTo)
-                .correlationData(corr.getBytes(StandardCharsets.UTF_8)).payload(json.getBytes(StandardCharsets.UTF_8)).send()
-                .get(10, TimeUnit.SECONDS);
-        return await("response to " + op, x -> x.topic().equals(replyTo)).json();
+        mqtt.await("management online", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("\"online\""));
     }
 
     private Path jar(String name) {
@@ -178,10 +144,6 @@ public class OtaFeatureIT {
 
     private Path otaDir() {
         return Paths.get(context.getProperty("hearth.data")).resolve("ota");
-    }
-
-    private static String sha256(Path p) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
     }
 
     /** A member of a feature request, inline; {@code bundle} optional. */
@@ -205,16 +167,11 @@ public class OtaFeatureIT {
     }
 
     private List<Msg> events(String requestId) {
-        return received.stream().filter(m -> m.topic().equals(ROOT + "events/ota") && requestId.equals(field(m.json(), "request"))).toList();
+        return mqtt.received().stream().filter(m -> m.topic().equals(ROOT + "events/ota") && requestId.equals(field(m.json(), "request"))).toList();
     }
 
     private List<String> steps(String requestId) {
         return events(requestId).stream().map(m -> m.json().get("step").getAsString()).toList();
-    }
-
-    private static String field(JsonObject o, String name) {
-        JsonElement e = o.get(name);
-        return e == null || e.isJsonNull() ? null : e.getAsString();
     }
 
     private static JsonObject result(JsonObject response, String bsn) {
@@ -250,7 +207,7 @@ public class OtaFeatureIT {
     public void a_aFeatureIsInstalledAsOneSet() throws Exception {
         setUp();
         assertNull(find(DRIVER));
-        JsonObject r = request("feature/install", feature("f-inst", "", member(DRIVER, "driver-1.0.0.jar"), member(null, "transport-1.0.0.jar")));
+        JsonObject r = mqtt.request("feature/install", feature("f-inst", "", member(DRIVER, "driver-1.0.0.jar"), member(null, "transport-1.0.0.jar")));
         assertTrue(r.toString(), r.get("ok").getAsBoolean());
         assertEquals("bbq", r.get("feature").getAsString());
         assertEquals("installed", field(result(r, DRIVER), "status"));
@@ -294,7 +251,7 @@ public class OtaFeatureIT {
                         "\"sha256\":\"" + sha256(jar("transport-1.0.0.jar")) + "\"")), "SHA-256 mismatch" },
         };
         for (String[] c : cases) {
-            JsonObject r = request("feature/install", c[0]);
+            JsonObject r = mqtt.request("feature/install", c[0]);
             assertFalse(r.toString(), r.get("ok").getAsBoolean());
             assertTrue(c[1] + " in " + r, r.get("error").getAsString().contains(c[1]));
             assertEquals(r.toString(), "1.0.0", version(DRIVER));
@@ -306,7 +263,7 @@ public class OtaFeatureIT {
             assertNull("the management look-alike was not installed", find(EXTRA));
             assertNoLeftovers();
         }
-        JsonObject unsigned = request("feature/install", feature("h-unsigned-2", "", driver2, member(TRANSPORT, "transport-5.0.0-unsigned.jar")));
+        JsonObject unsigned = mqtt.request("feature/install", feature("h-unsigned-2", "", driver2, member(TRANSPORT, "transport-5.0.0-unsigned.jar")));
         assertTrue(unsigned.get("error").getAsString().startsWith("refused, nothing was changed"));
         assertEquals("verified, then not applied", "not_applied", field(result(unsigned, DRIVER), "status"));
         assertEquals("refused", field(result(unsigned, TRANSPORT), "status"));
@@ -318,7 +275,7 @@ public class OtaFeatureIT {
     public void c_aFeatureUpdateGoesLiveAndItsDevicesAreCheckedWithoutAList() throws Exception {
         setUp();
         long driverId = find(DRIVER).getBundleId();
-        JsonObject r = request("feature/install", feature("f-upd", ",\"grace_s\":20", member(DRIVER, "driver-2.0.0.jar"),
+        JsonObject r = mqtt.request("feature/install", feature("f-upd", ",\"grace_s\":20", member(DRIVER, "driver-2.0.0.jar"),
                 member(TRANSPORT, "transport-2.0.0.jar")));
         assertTrue(r.toString(), r.get("ok").getAsBoolean());
         assertEquals("updated", field(result(r, DRIVER), "status"));
@@ -338,7 +295,7 @@ public class OtaFeatureIT {
     @Test
     public void d_aMemberThatThrowsOnActivationRollsBackTheWholeSet() throws Exception {
         setUp();
-        JsonObject r = request("feature/install", feature("f-throw", ",\"grace_s\":10", member(DRIVER, "driver-3.0.0.jar"),
+        JsonObject r = mqtt.request("feature/install", feature("f-throw", ",\"grace_s\":10", member(DRIVER, "driver-3.0.0.jar"),
                 member(null, "extra-1.0.0.jar"), member(TRANSPORT, "transport-3.0.0-throws.jar")));
         assertFalse(r.toString(), r.get("ok").getAsBoolean());
         assertTrue(r.toString(), r.get("rolled_back").getAsBoolean());
@@ -363,7 +320,7 @@ public class OtaFeatureIT {
     @Test
     public void e_aDriverWhoseDeviceFallsSilentIsRolledBackWithoutADeviceList() throws Exception {
         setUp();
-        JsonObject r = request("feature/install", feature("f-silent", ",\"grace_s\":3", member(DRIVER, "driver-4.0.0-silent.jar"),
+        JsonObject r = mqtt.request("feature/install", feature("f-silent", ",\"grace_s\":3", member(DRIVER, "driver-4.0.0-silent.jar"),
                 member(TRANSPORT, "transport-4.0.0.jar")));
         assertFalse(r.toString(), r.get("ok").getAsBoolean());
         assertTrue(r.toString(), r.get("error").getAsString().contains("no new readings from [" + DEVICE + "]"));
@@ -372,18 +329,18 @@ public class OtaFeatureIT {
         assertEquals("2.0.0", version(TRANSPORT));
         assertEquals(Bundle.ACTIVE, find(TRANSPORT).getState());
         // the same for a single bundle update: a set of one
-        JsonObject one = request("bundle/update", "{\"id\":\"b-silent\",\"bundle\":\"" + DRIVER + "\",\"grace_s\":3,"
+        JsonObject one = mqtt.request("bundle/update", "{\"id\":\"b-silent\",\"bundle\":\"" + DRIVER + "\",\"grace_s\":3,"
                 + member(null, "driver-4.0.0-silent.jar").substring(1));
         assertFalse(one.toString(), one.get("ok").getAsBoolean());
         assertTrue(one.toString(), one.get("error").getAsString().contains("no new readings from [" + DEVICE + "]"));
         assertTrue(one.toString(), one.get("rolled_back").getAsBoolean());
         assertEquals("2.0.0", one.get("version").getAsString());
         // an explicit empty list: no device is checked, the silent version stays (then goes back by hand)
-        JsonObject none = request("bundle/update", "{\"id\":\"b-none\",\"bundle\":\"" + DRIVER + "\",\"grace_s\":3,\"devices\":[],"
+        JsonObject none = mqtt.request("bundle/update", "{\"id\":\"b-none\",\"bundle\":\"" + DRIVER + "\",\"grace_s\":3,\"devices\":[],"
                 + member(null, "driver-4.0.0-silent.jar").substring(1));
         assertTrue(none.toString(), none.get("ok").getAsBoolean());
         assertEquals("4.0.0", version(DRIVER));
-        JsonObject back = request("bundle/update", "{\"id\":\"b-back\",\"bundle\":\"" + DRIVER + "\",\"grace_s\":10,"
+        JsonObject back = mqtt.request("bundle/update", "{\"id\":\"b-back\",\"bundle\":\"" + DRIVER + "\",\"grace_s\":10,"
                 + member(null, "driver-2.0.0.jar").substring(1));
         assertTrue(back.toString(), back.get("ok").getAsBoolean());
         assertEquals("2.0.0", version(DRIVER));
@@ -419,7 +376,7 @@ public class OtaFeatureIT {
         assertEquals("3.0.0", version(DRIVER));
         assertEquals("3.0.0", version(TRANSPORT));
         restartManagement();
-        Msg m = await("recovery event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("\"decision\"")
+        Msg m = mqtt.await("recovery event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("\"decision\"")
                 && x.payload().contains("crash-f"));
         JsonObject e = m.json();
         assertEquals(e.toString(), "check", e.get("decision").getAsString());
@@ -439,21 +396,21 @@ public class OtaFeatureIT {
     public void g_aFeatureIsUninstalledAsASet() throws Exception {
         setUp();
         // a protected bundle in the list refuses the whole request
-        JsonObject refused = request("feature/uninstall", "{\"feature\":\"bbq\",\"bundles\":[\"" + DRIVER + "\",\"dev.hearth.management\"]}");
+        JsonObject refused = mqtt.request("feature/uninstall", "{\"feature\":\"bbq\",\"bundles\":[\"" + DRIVER + "\",\"dev.hearth.management\"]}");
         assertFalse(refused.toString(), refused.get("ok").getAsBoolean());
         assertTrue(refused.toString(), refused.get("error").getAsString().startsWith("refused, nothing was changed"));
         assertNotNull(find(DRIVER));
-        JsonObject r = request("feature/uninstall", "{\"id\":\"f-rm\",\"feature\":\"bbq\"}");
+        JsonObject r = mqtt.request("feature/uninstall", "{\"id\":\"f-rm\",\"feature\":\"bbq\"}");
         assertTrue(r.toString(), r.get("ok").getAsBoolean());
         assertEquals("uninstalled", field(result(r, DRIVER), "status"));
         assertEquals("uninstalled", field(result(r, TRANSPORT), "status"));
         assertNull(find(DRIVER));
         assertNull(find(TRANSPORT));
         assertEquals(new ArrayList<>(List.of("uninstalled", "uninstalled")), steps("f-rm"));
-        JsonObject again = request("feature/uninstall", "{\"feature\":\"bbq\"}");
+        JsonObject again = mqtt.request("feature/uninstall", "{\"feature\":\"bbq\"}");
         assertFalse(again.get("ok").getAsBoolean());
         assertTrue(again.toString(), again.get("error").getAsString().contains("no feature 'bbq'"));
-        client.disconnect().get(10, TimeUnit.SECONDS);
+        mqtt.disconnect();
         broker.stop();
     }
 }

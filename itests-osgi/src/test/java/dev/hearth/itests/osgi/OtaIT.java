@@ -1,5 +1,7 @@
 package dev.hearth.itests.osgi;
 
+import static dev.hearth.itests.osgi.ManagementTestClient.field;
+import static dev.hearth.itests.osgi.ManagementTestClient.sha256;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -11,20 +13,13 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import javax.inject.Inject;
 
@@ -42,15 +37,10 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.service.cm.ConfigurationAdmin;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 
 import dev.hearth.api.status.GatewayStatus;
+import dev.hearth.itests.osgi.ManagementTestClient.Msg;
 import dev.hearth.signing.SignedJars;
 import dev.hearth.signing.SigningKeys;
 import dev.hearth.testkit.Mosquitto;
@@ -69,19 +59,12 @@ import dev.hearth.testkit.Mosquitto;
 public class OtaIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final String ROOT = "hearth/itest/";
+    private static final String ROOT = ManagementTestClient.ROOT;
     private static final String SAMPLE = OtaBundles.SAMPLE;
     private static final char[] PASSWORD = "itest-secret".toCharArray();
 
-    record Msg(String topic, String payload, byte[] correlation) {
-        JsonObject json() {
-            return JsonParser.parseString(payload).getAsJsonObject();
-        }
-    }
-
     private static Mosquitto broker;
-    private static Mqtt5AsyncClient client;
-    private static final List<Msg> received = new CopyOnWriteArrayList<>();
+    private static ManagementTestClient mqtt;
 
     @Inject
     private BundleContext context;
@@ -132,32 +115,10 @@ public class OtaIT {
     private synchronized void setUp() throws Exception {
         if (broker != null) return;
         broker = new Mosquitto(HearthOptions.testDirectory("mosquitto"), null).start();
-        client = Mqtt5Client.builder().identifier("itest-ota").serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
-        client.publishes(MqttGlobalPublishFilter.ALL, p -> received.add(new Msg(p.getTopic().toString(),
-                new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8), p.getCorrelationData().map(b -> {
-                    byte[] out = new byte[b.remaining()];
-                    b.duplicate().get(out);
-                    return out;
-                }).orElse(null))));
-        client.connect().get(10, TimeUnit.SECONDS);
-        client.subscribeWith().topicFilter("hearth/itest/#").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
-        client.subscribeWith().topicFilter("itest/#").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
+        mqtt = ManagementTestClient.connect("itest-ota", broker.port(), TIMEOUT);
         configAdmin.getConfiguration("dev.hearth.management", "?").update(Hearth.dict("host", "127.0.0.1",
                 "port", String.valueOf(broker.port())));
-        await("management online", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("\"online\""));
-    }
-
-    private static Msg await(String what, Predicate<Msg> match) throws InterruptedException {
-        return Poll.until(what, TIMEOUT, () -> received.stream().filter(match).findFirst().orElse(null), m -> m != null);
-    }
-
-    private static JsonObject request(String op, String json) throws Exception {
-        String corr = UUID.randomUUID().toString();
-        String replyTo = "itest/replies/" + corr;
-        client.publishWith().topic(ROOT + "req/" + op).qos(MqttQos.AT_LEAST_ONCE).responseTopic(replyTo)
-                .correlationData(corr.getBytes(StandardCharsets.UTF_8)).payload(json.getBytes(StandardCharsets.UTF_8)).send()
-                .get(10, TimeUnit.SECONDS);
-        return await("response to " + op, x -> x.topic().equals(replyTo)).json();
+        mqtt.await("management online", m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("\"online\""));
     }
 
     private Path jar(String name) {
@@ -166,10 +127,6 @@ public class OtaIT {
 
     private Path otaDir() {
         return Paths.get(context.getProperty("hearth.data")).resolve("ota");
-    }
-
-    private static String sha256(Path p) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
     }
 
     /** An install or update request carrying {@code jar} inline. */
@@ -188,20 +145,15 @@ public class OtaIT {
     }
 
     private List<String> steps(String requestId) {
-        return received.stream().filter(m -> m.topic().equals(ROOT + "events/ota") && requestId.equals(field(m.json(), "request")))
+        return mqtt.received().stream().filter(m -> m.topic().equals(ROOT + "events/ota") && requestId.equals(field(m.json(), "request")))
                 .map(m -> m.json().get("step").getAsString()).toList();
-    }
-
-    private static String field(JsonObject o, String name) {
-        JsonElement e = o.get(name);
-        return e == null || e.isJsonNull() ? null : e.getAsString();
     }
 
     @Test
     public void a_aSignedBundleIsInstalledOverMqtt() throws Exception {
         setUp();
         assertNull(sample());
-        JsonObject r = request("bundle/install", artifact("inst-1", null, "v1.jar", ""));
+        JsonObject r = mqtt.request("bundle/install", artifact("inst-1", null, "v1.jar", ""));
         assertTrue(r.toString(), r.get("ok").getAsBoolean());
         assertEquals(SAMPLE, r.get("bundle").getAsString());
         assertEquals("1.0.0", r.get("version").getAsString());
@@ -215,9 +167,9 @@ public class OtaIT {
         assertEquals(List.of("fetching", "verified", "installed", "checking", "healthy", "done"), steps("inst-1"));
         assertFalse("no state file once done", Files.exists(otaDir().resolve("state.json")));
 
-        JsonObject list = request("bundle/list", "{}");
+        JsonObject list = mqtt.request("bundle/list", "{}");
         assertTrue(list.toString(), list.getAsJsonArray("bundles").toString().contains("\"bundle\":\"" + SAMPLE + "\",\"version\":\"1.0.0\",\"state\":\"ACTIVE\""));
-        JsonObject again = request("bundle/install", artifact("inst-2", null, "v1.jar", ""));
+        JsonObject again = mqtt.request("bundle/install", artifact("inst-2", null, "v1.jar", ""));
         assertFalse(again.get("ok").getAsBoolean());
         assertTrue(again.toString(), again.get("error").getAsString().contains("installed already"));
     }
@@ -240,7 +192,7 @@ public class OtaIT {
                         "http:// is not allowed" },
         };
         for (String[] c : cases) {
-            JsonObject r = request("bundle/update", c[0]);
+            JsonObject r = mqtt.request("bundle/update", c[0]);
             assertFalse(r.toString(), r.get("ok").getAsBoolean());
             assertTrue(c[1] + " in " + r, r.get("error").getAsString().contains(c[1]));
             assertEquals("still " + SAMPLE + " 1.0.0", "1.0.0", sample().getVersion().toString());
@@ -256,7 +208,7 @@ public class OtaIT {
     @Test
     public void c_aSignedUpdateGoesLive() throws Exception {
         setUp();
-        JsonObject r = request("bundle/update", artifact("upd-2", SAMPLE, "v2.jar", ",\"grace_s\":5"));
+        JsonObject r = mqtt.request("bundle/update", artifact("upd-2", SAMPLE, "v2.jar", ",\"grace_s\":5"));
         assertTrue(r.toString(), r.get("ok").getAsBoolean());
         assertEquals("1.0.0", r.get("from_version").getAsString());
         assertEquals("2.0.0", r.get("version").getAsString());
@@ -269,7 +221,7 @@ public class OtaIT {
     @Test
     public void d_anUpdateWhoseActivatorThrowsIsRolledBack() throws Exception {
         setUp();
-        JsonObject r = request("bundle/update", artifact("upd-3", SAMPLE, "v3-throws.jar", ",\"grace_s\":5"));
+        JsonObject r = mqtt.request("bundle/update", artifact("upd-3", SAMPLE, "v3-throws.jar", ",\"grace_s\":5"));
         assertFalse(r.toString(), r.get("ok").getAsBoolean());
         assertTrue(r.toString(), r.get("rolled_back").getAsBoolean());
         assertTrue(r.toString(), r.get("error").getAsString().contains("broken on purpose"));
@@ -282,7 +234,7 @@ public class OtaIT {
     @Test
     public void e_anUpdateWithAnUnsatisfiableComponentIsRolledBack() throws Exception {
         setUp();
-        JsonObject r = request("bundle/update", artifact("upd-4", SAMPLE, "v4-unsatisfied.jar", ",\"grace_s\":3"));
+        JsonObject r = mqtt.request("bundle/update", artifact("upd-4", SAMPLE, "v4-unsatisfied.jar", ",\"grace_s\":3"));
         assertFalse(r.toString(), r.get("ok").getAsBoolean());
         assertTrue(r.toString(), r.get("rolled_back").getAsBoolean());
         assertTrue(r.toString(), r.get("error").getAsString().contains("unsatisfied references"));
@@ -293,7 +245,7 @@ public class OtaIT {
     @Test
     public void f_anUpdateWhoseDevicesFallSilentIsRolledBack() throws Exception {
         setUp();
-        JsonObject r = request("bundle/update", artifact("upd-5", SAMPLE, "v5.jar", ",\"grace_s\":2,\"devices\":[\"sample-1\"]"));
+        JsonObject r = mqtt.request("bundle/update", artifact("upd-5", SAMPLE, "v5.jar", ",\"grace_s\":2,\"devices\":[\"sample-1\"]"));
         assertFalse(r.toString(), r.get("ok").getAsBoolean());
         assertTrue(r.toString(), r.get("error").getAsString().contains("no new readings from [sample-1]"));
         assertEquals("2.0.0", sample().getVersion().toString());
@@ -303,14 +255,14 @@ public class OtaIT {
     @Test
     public void g_stopAndStart() throws Exception {
         setUp();
-        JsonObject stop = request("bundle/stop", "{\"bundle\":\"" + SAMPLE + "\"}");
+        JsonObject stop = mqtt.request("bundle/stop", "{\"bundle\":\"" + SAMPLE + "\"}");
         assertTrue(stop.toString(), stop.get("ok").getAsBoolean());
         assertEquals(Bundle.RESOLVED, sample().getState());
-        JsonObject start = request("bundle/start", "{\"bundle\":\"" + SAMPLE + "\"}");
+        JsonObject start = mqtt.request("bundle/start", "{\"bundle\":\"" + SAMPLE + "\"}");
         assertTrue(start.toString(), start.get("ok").getAsBoolean());
         assertEquals("ACTIVE", start.get("state").getAsString());
         assertEquals(Bundle.ACTIVE, sample().getState());
-        JsonObject self = request("bundle/stop", "{\"bundle\":\"dev.hearth.management\"}");
+        JsonObject self = mqtt.request("bundle/stop", "{\"bundle\":\"dev.hearth.management\"}");
         assertFalse(self.get("ok").getAsBoolean());
     }
 
@@ -342,7 +294,7 @@ public class OtaIT {
         assertFalse(sample().getState() == Bundle.ACTIVE);
 
         restartManagement();
-        Msg m = await("recovery event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("\"decision\"")
+        Msg m = mqtt.await("recovery event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("\"decision\"")
                 && x.payload().contains("crash-1"));
         JsonObject e = m.json();
         assertEquals("check", e.get("decision").getAsString());
@@ -359,7 +311,7 @@ public class OtaIT {
         Files.writeString(otaDir().resolve("state.json"), "{\"op\":\"update\",\"bundle\":\"" + SAMPLE + "\",\"step\":\"checking\","
                 + "\"previous_jar\":\"../../../etc/passwd\"");
         restartManagement();
-        Msg m = await("unusable state event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("unusable_state"));
+        Msg m = mqtt.await("unusable state event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("unusable_state"));
         assertTrue(m.payload(), m.json().get("outcome").getAsString().contains("nothing done"));
         assertTrue(Files.exists(otaDir().resolve("state.json.bad")));
         assertFalse(Files.exists(otaDir().resolve("state.json")));
@@ -387,7 +339,7 @@ public class OtaIT {
         for (Bundle b : context.getBundles()) if ("dev.hearth.driver.loadgen".equals(b.getSymbolicName())) driver = b;
         assertTrue("installed from a file: the rollback copy comes from its location", driver.getLocation().startsWith("file:"));
         String before = driver.getVersion().toString();
-        JsonObject r = request("bundle/update", artifact("drv-1", "dev.hearth.driver.loadgen", "loadgen-0.2.0.jar",
+        JsonObject r = mqtt.request("bundle/update", artifact("drv-1", "dev.hearth.driver.loadgen", "loadgen-0.2.0.jar",
                 ",\"grace_s\":30,\"devices\":[\"ota-load\"]"));
         assertTrue(r.toString(), r.get("ok").getAsBoolean());
         assertEquals(before, r.get("from_version").getAsString());
@@ -414,7 +366,7 @@ public class OtaIT {
                 + "\"previous_jar\":\"dev.hearth.driver.loadgen.previous.jar\",\"request\":\"crash-2\",\"grace_s\":20,"
                 + "\"devices\":[\"ota-load\"],\"started\":\"2026-01-01T00:00:00Z\"}");
         restartManagement();
-        Msg m = await("recovery event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("\"decision\"")
+        Msg m = mqtt.await("recovery event", x -> x.topic().equals(ROOT + "events/ota") && x.payload().contains("\"decision\"")
                 && x.payload().contains("crash-2"));
         assertEquals("check", m.json().get("decision").getAsString());
         assertTrue(m.payload(), m.json().get("outcome").getAsString().startsWith("completed"));
@@ -439,10 +391,10 @@ public class OtaIT {
         } finally {
             context.ungetService(ref);
         }
-        JsonObject r = request("bundle/update", artifact("drv-3", "dev.hearth.driver.loadgen", "loadgen-0.3.0.jar", ",\"grace_s\":30"));
+        JsonObject r = mqtt.request("bundle/update", artifact("drv-3", "dev.hearth.driver.loadgen", "loadgen-0.3.0.jar", ",\"grace_s\":30"));
         assertTrue(r.toString(), r.get("ok").getAsBoolean());
         assertEquals("0.3.0", driver.getVersion().toString());
-        Msg checking = received.stream().filter(m -> m.topic().equals(ROOT + "events/ota") && "drv-3".equals(field(m.json(), "request"))
+        Msg checking = mqtt.received().stream().filter(m -> m.topic().equals(ROOT + "events/ota") && "drv-3".equals(field(m.json(), "request"))
                 && "checking".equals(field(m.json(), "step"))).findFirst().orElseThrow();
         assertTrue(checking.payload(), List.of(field(checking.json(), "devices").split(",")).contains("ota-load"));
         assertTrue(steps("drv-3").toString(), steps("drv-3").contains("healthy"));
@@ -451,12 +403,12 @@ public class OtaIT {
     @Test
     public void z_uninstall() throws Exception {
         setUp();
-        JsonObject r = request("bundle/uninstall", "{\"bundle\":\"" + SAMPLE + "\"}");
+        JsonObject r = mqtt.request("bundle/uninstall", "{\"bundle\":\"" + SAMPLE + "\"}");
         assertTrue(r.toString(), r.get("ok").getAsBoolean());
         assertNull(sample());
-        JsonObject again = request("bundle/uninstall", "{\"bundle\":\"" + SAMPLE + "\"}");
+        JsonObject again = mqtt.request("bundle/uninstall", "{\"bundle\":\"" + SAMPLE + "\"}");
         assertTrue(again.toString(), again.get("error").getAsString().contains("no bundle"));
-        client.disconnect().get(10, TimeUnit.SECONDS);
+        mqtt.disconnect();
         broker.stop();
     }
 }
