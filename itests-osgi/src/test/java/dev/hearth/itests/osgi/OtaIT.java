@@ -319,6 +319,68 @@ public class OtaIT {
         assertEquals(Bundle.ACTIVE, sample().getState());
     }
 
+    @Test
+    public void j_anArtifactFetchedByUrlIsVerifiedLikeAnInlineOne() throws Exception {
+        setUp();
+        // plain http only because it is configured here; https is covered by the download unit tests (JDK trust)
+        int before = mqtt.received().size();
+        configAdmin.getConfiguration("dev.hearth.management", "?").update(Hearth.dict("host", "127.0.0.1",
+                "port", String.valueOf(broker.port()), "ota_allow_http", "true"));
+        Poll.until("management back online with http allowed", Duration.ofSeconds(30), () -> mqtt.received().stream().skip(before)
+                .anyMatch(m -> m.topic().equals(ROOT + "management/status") && m.payload().contains("\"online\"")), up -> up);
+        // a plain static file server with java.net only: the test runs inside Felix, where the JDK's
+        // com.sun.net.httpserver is not exported to bundles
+        java.net.ServerSocket http = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread server = new Thread(() -> {
+            while (!http.isClosed()) {
+                try (java.net.Socket c = http.accept()) {
+                    String line = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                            java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                    Path file = jar(line.split(" ")[1].substring(1));
+                    var out = c.getOutputStream();
+                    if (Files.isRegularFile(file)) {
+                        byte[] body = Files.readAllBytes(file);
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.write(body);
+                    } else {
+                        out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // closed at the end of the test, or a broken request: the download reports it
+                }
+            }
+        }, "ota-itest-http");
+        server.setDaemon(true);
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + http.getLocalPort() + "/";
+            long modified = sample().getLastModified();
+            JsonObject tampered = mqtt.request("bundle/update", "{\"id\":\"url-bad\",\"bundle\":\"" + SAMPLE + "\",\"url\":\"" + base
+                    + "v2-tampered.jar\",\"sha256\":\"" + sha256(jar("v2-tampered.jar")) + "\"}");
+            assertFalse(tampered.toString(), tampered.get("ok").getAsBoolean());
+            assertTrue(tampered.toString(), tampered.get("error").getAsString().contains("signature"));
+            assertEquals("the tampered download changed nothing", modified, sample().getLastModified());
+
+            JsonObject missing = mqtt.request("bundle/update", "{\"id\":\"url-404\",\"bundle\":\"" + SAMPLE + "\",\"url\":\"" + base
+                    + "nothing.jar\",\"sha256\":\"" + sha256(jar("v5.jar")) + "\"}");
+            assertFalse(missing.toString(), missing.get("ok").getAsBoolean());
+            assertTrue(missing.toString(), missing.get("error").getAsString().contains("404"));
+
+            JsonObject r = mqtt.request("bundle/update", "{\"id\":\"url-5\",\"bundle\":\"" + SAMPLE + "\",\"url\":\"" + base
+                    + "v5.jar\",\"sha256\":\"" + sha256(jar("v5.jar")) + "\",\"grace_s\":2,\"devices\":[]}");
+            assertTrue(r.toString(), r.get("ok").getAsBoolean());
+            assertEquals("5.0.0", sample().getVersion().toString());
+            assertEquals(Bundle.ACTIVE, sample().getState());
+            assertEquals(List.of("fetching", "verified", "updating", "checking", "healthy", "done"), steps("url-5"));
+        } finally {
+            http.close();
+            configAdmin.getConfiguration("dev.hearth.management", "?").update(Hearth.dict("host", "127.0.0.1",
+                    "port", String.valueOf(broker.port())));
+        }
+    }
+
     private long readings(String device) {
         var ref = context.getServiceReference(GatewayStatus.class);
         GatewayStatus s = context.getService(ref);

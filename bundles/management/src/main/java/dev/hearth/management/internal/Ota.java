@@ -62,7 +62,7 @@ final class Ota {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ota.class);
     private static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(60);
-    /** A healthy state must hold this long (or the grace period, if shorter) before it counts: DS activates asynchronously. */
+    /** A healthy state must hold this long (or half the grace period, if shorter) before it counts: DS activates asynchronously. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(250);
 
@@ -682,7 +682,8 @@ final class Ota {
             throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(graceSeconds);
-        long settle = Math.min(SETTLE.toNanos(), TimeUnit.SECONDS.toNanos(graceSeconds));
+        // at most half the grace period: a settle as long as the grace could never be seen out within it
+        long settle = Math.min(SETTLE.toNanos(), TimeUnit.SECONDS.toNanos(graceSeconds) / 2);
         Problem problem;
         do {
             problem = problem(bundles, devices, before);
