@@ -14,12 +14,21 @@ import org.slf4j.LoggerFactory;
 import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.datatypes.MqttTopic;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5RxClient;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+
+import io.reactivex.processors.UnicastProcessor;
 
 import dev.hearth.mqtt.BrokerSettings;
 import dev.hearth.mqtt.MqttClients;
@@ -43,6 +52,11 @@ final class BrokerClient {
     private final MqttSettings settings;
     private final Mqtt5AsyncClient v5;
     private final Mqtt3AsyncClient v3;
+    /** The same clients' reactive views: one publish flow per batch instead of a future per message. */
+    private final Mqtt5RxClient rx5;
+    private final Mqtt3RxClient rx3;
+    /** The loop-safety user property, built once: every reading's publish carries it. */
+    private final Mqtt5UserProperties userProperties;
     private final Runnable onConnected;
     private final Object stateLock = new Object();
     /** Why we are not connected, for RETRY reasons; {@code null} while connected. */
@@ -57,6 +71,7 @@ final class BrokerClient {
         this.settings = settings;
         this.onConnected = onConnected;
         this.problem = "broker " + settings.broker() + " unreachable: not connected yet";
+        this.userProperties = Mqtt5UserProperties.of(Mqtt5UserProperty.of("hearth-gateway", settings.gateway()));
         BrokerSettings connection = settings.connection();
         if (connection.version() == 5) {
             Mqtt5ClientBuilder b = MqttClients.mqtt5(connection)
@@ -66,6 +81,8 @@ final class BrokerClient {
                     .retain(true).applyWillPublish();
             v5 = b.buildAsync();
             v3 = null;
+            rx5 = v5.toRx();
+            rx3 = null;
             v5.publishes(MqttGlobalPublishFilter.SUBSCRIBED,
                     p -> onMessage.accept(p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
         } else {
@@ -76,6 +93,8 @@ final class BrokerClient {
                     .retain(true).applyWillPublish();
             v3 = b.buildAsync();
             v5 = null;
+            rx3 = v3.toRx();
+            rx5 = null;
             v3.publishes(MqttGlobalPublishFilter.SUBSCRIBED,
                     p -> onMessage.accept(p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
         }
@@ -122,8 +141,7 @@ final class BrokerClient {
         MqttQos q = MqttQos.fromCode(qos);
         if (v5 != null) {
             // The user property tells a Hearth MQTT input on the same broker that this is our own output (loop safety).
-            return v5.publishWith().topic(topic).qos(q).retain(retain).payload(payload)
-                    .userProperties().add("hearth-gateway", settings.gateway()).applyUserProperties()
+            return v5.publishWith().topic(topic).qos(q).retain(retain).payload(payload).userProperties(userProperties)
                     .send().thenApply(result -> {
                 Optional<Throwable> error = result.getError();
                 if (error.isPresent()) throw new CompletionException(error.get());
@@ -131,6 +149,64 @@ final class BrokerClient {
             });
         }
         return v3.publishWith().topic(topic).qos(q).retain(retain).payload(payload).send().thenApply(p -> null);
+    }
+
+    /**
+     * Opens one publish flow for a batch of at most {@code capacity} messages: the client pipelines
+     * them within the broker's receive maximum while later ones are still being added (a future per
+     * message cost more than the payloads). The caller adds messages from one thread, then waits.
+     */
+    Flow openFlow(int capacity, int qos, boolean retain) {
+        return new Flow(capacity, MqttQos.fromCode(qos), retain);
+    }
+
+    /** One batch's publishes, added in order, and their results. */
+    final class Flow {
+        private final BatchPublish results;
+        private final MqttQos qos;
+        private final boolean retain;
+        private final UnicastProcessor<Mqtt5Publish> source5;
+        private final UnicastProcessor<Mqtt3Publish> source3;
+
+        private Flow(int capacity, MqttQos qos, boolean retain) {
+            this.results = new BatchPublish(capacity);
+            this.qos = qos;
+            this.retain = retain;
+            if (rx5 != null) {
+                source5 = UnicastProcessor.create(Math.max(1, capacity));
+                source3 = null;
+                rx5.publish(source5).subscribe(results.subscriber(r -> r.getPublish(), r -> r.getError()));
+            } else {
+                source3 = UnicastProcessor.create(Math.max(1, capacity));
+                source5 = null;
+                rx3.publish(source3).subscribe(results.subscriber(r -> r.getPublish(), r -> r.getError()));
+            }
+        }
+
+        /** Sends one more message; its topic was parsed once by the client ({@link MqttTopic#of}). */
+        void add(MqttTopic topic, byte[] payload) {
+            if (source5 != null) {
+                Mqtt5Publish p = Mqtt5Publish.builder().topic(topic).qos(qos).retain(retain).payload(payload)
+                        .userProperties(userProperties).build();
+                results.add(p);
+                source5.onNext(p);
+            } else {
+                Mqtt3Publish p = Mqtt3Publish.builder().topic(topic).qos(qos).retain(retain).payload(payload).build();
+                results.add(p);
+                source3.onNext(p);
+            }
+        }
+
+        /**
+         * Waits until each message was acknowledged (QoS 0: written), failed, or {@code deadline}
+         * ({@link System#nanoTime()}) passed; returns, in the order added, {@code null} for
+         * acknowledged, else why not ({@link BatchPublish#TIMED_OUT} if no answer came in time).
+         */
+        Throwable[] finish(long deadline) throws InterruptedException {
+            if (source5 != null) source5.onComplete();
+            else source3.onComplete();
+            return results.await(deadline);
+        }
     }
 
     /** Subscribes at QoS 1; messages go to the {@code onMessage} given at construction. */

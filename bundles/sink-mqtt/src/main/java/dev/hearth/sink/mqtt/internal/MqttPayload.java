@@ -1,19 +1,12 @@
 package dev.hearth.sink.mqtt.internal;
 
-import dev.hearth.json.ReadingJson;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
-import com.google.gson.stream.JsonWriter;
-
 import dev.hearth.api.Reading;
+import dev.hearth.json.ReadingJsonEncoder;
 
 /**
  * What one reading becomes on the wire, no OSGi: a topic from the {@link TopicTemplate} and this
- * UTF-8 JSON object (the same shape as the file sink's lines):
+ * UTF-8 JSON object, byte for byte {@code dev.hearth.json.ReadingJson} (the file sink's lines), written
+ * by {@link ReadingJsonEncoder}:
  *
  * <pre>{"id":"…","device":"…","measurement":"…","time":"2026-01-01T00:00:00.123Z","tags":{…},"fields":{…}}</pre>
  *
@@ -29,7 +22,12 @@ record MqttPayload(String topic, byte[] json) {
 
     /** The topic and payload of {@code reading}. */
     static MqttPayload of(Reading reading, TopicTemplate template, String gateway) {
-        return new MqttPayload(template.render(reading, gateway), ReadingJson.of(reading).getBytes(StandardCharsets.UTF_8));
+        return of(reading, template, gateway, new ReadingJsonEncoder());
+    }
+
+    /** The same, with an encoder the caller reuses (it is not thread-safe). */
+    static MqttPayload of(Reading reading, TopicTemplate template, String gateway, ReadingJsonEncoder encoder) {
+        return new MqttPayload(template.render(reading, gateway), encoder.encode(reading));
     }
 
     /**

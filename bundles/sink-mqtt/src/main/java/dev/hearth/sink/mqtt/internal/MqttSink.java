@@ -1,12 +1,11 @@
 package dev.hearth.sink.mqtt.internal;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -18,9 +17,12 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.hivemq.client.mqtt.datatypes.MqttTopic;
+
 import dev.hearth.api.Outcome;
 import dev.hearth.api.Reading;
 import dev.hearth.api.ReadingSink;
+import dev.hearth.json.ReadingJsonEncoder;
 
 /**
  * Publishes each reading as JSON to an MQTT broker, one component per configuration of factory
@@ -45,7 +47,12 @@ public final class MqttSink implements ReadingSink {
     /** How long a delivery waits for a connection that is being made before answering RETRY. */
     private static final java.time.Duration CONNECT_GRACE = java.time.Duration.ofSeconds(2);
 
+    /** Topics parsed by the client, kept for reuse: most gateways have tens, a template with tags maybe thousands. */
+    private static final int TOPIC_CACHE = 4096;
+
     private static final Logger LOG = LoggerFactory.getLogger(MqttSink.class);
+
+    private final Map<String, MqttTopic> topics = new ConcurrentHashMap<>();
 
     private final MqttSettings settings;
     private final BrokerClient client;
@@ -89,44 +96,57 @@ public final class MqttSink implements ReadingSink {
             String problem = client.problem();
             return Outcome.all(Outcome.retry(problem != null ? problem : "broker " + settings.broker() + " unreachable"), batch.size());
         }
-        List<Outcome> outcomes = new ArrayList<>(batch.size());
-        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
-        List<String> topics = new ArrayList<>(batch.size());
-        for (Reading r : batch) {
-            MqttPayload p = MqttPayload.of(r, settings.topic(), settings.gateway());
-            String refusal = p.refusal(settings.maxPayloadBytes());
-            topics.add(p.topic());
-            if (refusal != null) {
-                outcomes.add(Outcome.rejected(refusal));
-                acks.add(null);
-                continue;
+        Outcome[] outcomes = new Outcome[batch.size()];
+        int[] slot = new int[batch.size()];
+        String[] sent = new String[batch.size()];
+        int count = 0;
+        ReadingJsonEncoder encoder = new ReadingJsonEncoder();
+        // one flow for the batch: the first readings are on their way while the rest are encoded
+        BrokerClient.Flow flow = client.openFlow(batch.size(), settings.qos(), settings.retain());
+        try {
+            for (int i = 0; i < outcomes.length; i++) {
+                Reading r = batch.get(i);
+                MqttPayload p = MqttPayload.of(r, settings.topic(), settings.gateway(), encoder);
+                String refusal = p.refusal(settings.maxPayloadBytes());
+                MqttTopic topic = refusal == null ? topics.get(p.topic()) : null;
+                if (topic == null && refusal == null) {
+                    try {
+                        topic = MqttTopic.of(p.topic());
+                        if (topics.size() >= TOPIC_CACHE) topics.clear();
+                        topics.put(p.topic(), topic);
+                    } catch (IllegalArgumentException e) {
+                        refusal = "topic '" + p.topic() + "' is not a valid MQTT topic: " + e.getMessage();
+                    }
+                }
+                if (refusal != null) {
+                    outcomes[i] = Outcome.rejected(refusal);
+                    continue;
+                }
+                if (discovery != null) announce(r, p.topic());
+                slot[count] = i;
+                sent[count++] = p.topic();
+                flow.add(topic, p.json());
             }
-            if (discovery != null) announce(r, p.topic());
-            outcomes.add(null);
-            acks.add(client.publish(p.topic(), p.json(), settings.qos(), settings.retain()));
+        } catch (RuntimeException e) {
+            flow.finish(System.nanoTime()); // ends the flow now: what was handed over is retried with the batch
+            throw e;
         }
-        // all publishes are in flight at once (the client pipelines them); one deadline for the batch
-        long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
-        for (int i = 0; i < outcomes.size(); i++) {
-            if (outcomes.get(i) != null) continue;
-            outcomes.set(i, await(acks.get(i), topics.get(i), deadline));
-        }
-        return outcomes;
+        // one deadline for the whole batch, from when the last message was handed over
+        Throwable[] errors = flow.finish(System.nanoTime() + settings.ackTimeout().toNanos());
+        for (int m = 0; m < count; m++) outcomes[slot[m]] = outcome(errors[m], sent[m]);
+        return Arrays.asList(outcomes);
     }
 
-    private Outcome await(CompletableFuture<Void> ack, String topic, long deadline) throws InterruptedException {
-        try {
-            ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return Outcome.DELIVERED;
-        } catch (TimeoutException e) {
+    private Outcome outcome(Throwable error, String topic) {
+        if (error == null) return Outcome.DELIVERED;
+        if (error == BatchPublish.TIMED_OUT) {
             return Outcome.retry("no acknowledgement from broker " + settings.broker() + " within "
                     + settings.ackTimeout().toSeconds() + " s");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String problem = client.problem();
-            return Outcome.retry(settings.password().mask("publish to " + topic + " failed: "
-                    + (problem != null ? problem : cause.getClass().getSimpleName() + ": " + cause.getMessage())));
         }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String problem = client.problem();
+        return Outcome.retry(settings.password().mask("publish to " + topic + " failed: "
+                + (problem != null ? problem : cause.getClass().getSimpleName() + ": " + cause.getMessage())));
     }
 
     /** Publishes discovery configs for entities not seen before; one that fails is tried again with the next reading. */
