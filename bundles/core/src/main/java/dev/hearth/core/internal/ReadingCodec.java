@@ -6,8 +6,20 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 import dev.hearth.api.Reading;
 
@@ -58,35 +70,282 @@ final class ReadingCodec {
 
     /** Decodes a reading; a damaged record gives an {@link IllegalArgumentException} naming what is wrong. */
     static Reading decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            int version = in.readUnsignedByte();
+        return decode(data, null);
+    }
+
+    /**
+     * Decodes a reading, taking repeated names and values from {@code strings} (may be {@code null}).
+     * A replay decodes millions of rows whose device, measurement, tags and field keys repeat: they
+     * are then neither decoded nor allocated again. The bytes are read in place with bounds checks
+     * rather than through {@code DataInputStream}, whose synchronized reads and per-string buffers
+     * cost most of a decode under the gateway's C1-only JIT; the format and every refusal are the
+     * same. The reading is still built through its constructor, whose checks stand guard against a
+     * damaged row that happens to decode (a flipped byte inside a name).
+     */
+    static Reading decode(byte[] data, Strings strings) {
+        Cursor in = new Cursor(data, strings);
+        try {
+            int version = in.u8();
             if (version != VERSION) throw new IllegalArgumentException("unknown journal record version " + version);
-            String device = in.readUTF();
-            String measurement = in.readUTF();
-            Instant time = Instant.ofEpochSecond(in.readLong(), in.readInt());
-            TreeMap<String, String> tags = new TreeMap<>();
-            for (int n = in.readUnsignedShort(); n > 0; n--) tags.put(in.readUTF(), in.readUTF());
-            TreeMap<String, Object> fields = new TreeMap<>();
-            for (int n = in.readUnsignedShort(); n > 0; n--) {
-                String key = in.readUTF();
-                int type = in.readUnsignedByte();
-                fields.put(key, switch (type) {
-                    case 'i' -> in.readLong();
-                    case 'f' -> in.readDouble();
-                    case 'b' -> in.readBoolean();
-                    case 's' -> in.readUTF();
-                    default -> throw new IllegalArgumentException("unknown field type " + type);
-                });
+            String device = in.utf();
+            String measurement = in.utf();
+            long seconds = in.s64();
+            int nanos = in.s32();
+            Instant time = Instant.ofEpochSecond(seconds, nanos);
+            Object[] tags = new Object[2 * entries(in.u16())];
+            for (int i = 0; i < tags.length; i += 2) {
+                tags[i] = in.utf();
+                tags[i + 1] = in.utf();
             }
-            if (in.available() > 0) throw new IllegalArgumentException(in.available() + " trailing bytes");
-            return new Reading(device, measurement, tags, fields, time);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("truncated journal record: " + e, e);
+            Object[] fields = new Object[2 * entries(in.u16())];
+            for (int i = 0; i < fields.length; i += 2) {
+                fields[i] = in.utf();
+                int type = in.u8();
+                fields[i + 1] = switch (type) {
+                    case 'i' -> in.s64();
+                    case 'f' -> Double.longBitsToDouble(in.s64());
+                    case 'b' -> in.u8() != 0;
+                    case 's' -> in.utf();
+                    default -> throw new IllegalArgumentException("unknown field type " + type);
+                };
+            }
+            if (in.remaining() > 0) throw new IllegalArgumentException(in.remaining() + " trailing bytes");
+            return new Reading(device, measurement, Decoded.of(tags), Decoded.of(fields), time);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {
             // an impossible instant, an over-long name: the reading's own checks say what is wrong
             throw new IllegalArgumentException("damaged journal record: " + e.getMessage(), e);
+        }
+    }
+
+    private static int entries(int n) {
+        if (n > Reading.MAX_ENTRIES) throw new IllegalArgumentException("more than " + Reading.MAX_ENTRIES + " tags or fields");
+        return n;
+    }
+
+    /**
+     * A row's tags or fields as decoded, keys ascending, handed to the {@link Reading}
+     * constructor, which copies them into maps of its own. A TreeMap here cost an object per
+     * entry that lived only until that copy (millions of them in a replay). Only a row written
+     * in key order (every row this codec wrote) is viewed this way, so this is always a valid
+     * sorted map; a damaged row's keys out of order or repeated go into a TreeMap, as before.
+     */
+    static final class Decoded<V> extends AbstractMap<String, V> implements SortedMap<String, V> {
+        /** key, value, key, value, ... */
+        private final Object[] pairs;
+
+        private Decoded(Object[] pairs) {
+            this.pairs = pairs;
+        }
+
+        @SuppressWarnings("unchecked")
+        static <V> SortedMap<String, V> of(Object[] pairs) {
+            for (int i = 2; i < pairs.length; i += 2) {
+                if (((String) pairs[i - 2]).compareTo((String) pairs[i]) >= 0) {
+                    TreeMap<String, V> tree = new TreeMap<>(); // later duplicates win, as when decoding into a map
+                    for (int k = 0; k < pairs.length; k += 2) tree.put((String) pairs[k], (V) pairs[k + 1]);
+                    return tree;
+                }
+            }
+            return new Decoded<>(pairs);
+        }
+
+        @Override
+        public int size() {
+            return pairs.length / 2;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void forEach(BiConsumer<? super String, ? super V> action) {
+            for (int i = 0; i < pairs.length; i += 2) action.accept((String) pairs[i], (V) pairs[i + 1]);
+        }
+
+        @Override
+        public Set<Map.Entry<String, V>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return pairs.length / 2;
+                }
+
+                @Override
+                public Iterator<Map.Entry<String, V>> iterator() {
+                    return new Iterator<>() {
+                        private int i;
+
+                        @Override
+                        public boolean hasNext() {
+                            return i < pairs.length;
+                        }
+
+                        @Override
+                        @SuppressWarnings("unchecked")
+                        public Map.Entry<String, V> next() {
+                            if (i >= pairs.length) throw new NoSuchElementException();
+                            i += 2;
+                            return new AbstractMap.SimpleImmutableEntry<>((String) pairs[i - 2], (V) pairs[i - 1]);
+                        }
+                    };
+                }
+            };
+        }
+
+        @Override
+        public Comparator<? super String> comparator() {
+            return null;
+        }
+
+        @Override
+        public String firstKey() {
+            if (pairs.length == 0) throw new NoSuchElementException();
+            return (String) pairs[0];
+        }
+
+        @Override
+        public String lastKey() {
+            if (pairs.length == 0) throw new NoSuchElementException();
+            return (String) pairs[pairs.length - 2];
+        }
+
+        // Views are rarely asked of a map that lives only until the Reading copies it: a copy serves.
+        @Override
+        public SortedMap<String, V> subMap(String fromKey, String toKey) {
+            return Collections.unmodifiableSortedMap(new TreeMap<>(this).subMap(fromKey, toKey));
+        }
+
+        @Override
+        public SortedMap<String, V> headMap(String toKey) {
+            return Collections.unmodifiableSortedMap(new TreeMap<>(this).headMap(toKey));
+        }
+
+        @Override
+        public SortedMap<String, V> tailMap(String fromKey) {
+            return Collections.unmodifiableSortedMap(new TreeMap<>(this).tailMap(fromKey));
+        }
+    }
+
+    /** Reads the record's big-endian numbers and modified UTF-8 strings in place, each read bounds-checked. */
+    private static final class Cursor {
+        private final byte[] data;
+        private final Strings strings;
+        private int pos;
+
+        Cursor(byte[] data, Strings strings) {
+            this.data = data;
+            this.strings = strings;
+        }
+
+        int remaining() {
+            return data.length - pos;
+        }
+
+        private void need(int n) {
+            if (data.length - pos < n) {
+                throw new IllegalArgumentException("truncated journal record: " + n + " bytes needed at offset " + pos
+                        + " of " + data.length);
+            }
+        }
+
+        int u8() {
+            need(1);
+            return data[pos++] & 0xff;
+        }
+
+        int u16() {
+            need(2);
+            int v = (data[pos] & 0xff) << 8 | (data[pos + 1] & 0xff);
+            pos += 2;
+            return v;
+        }
+
+        int s32() {
+            need(4);
+            int v = (data[pos] & 0xff) << 24 | (data[pos + 1] & 0xff) << 16 | (data[pos + 2] & 0xff) << 8 | (data[pos + 3] & 0xff);
+            pos += 4;
+            return v;
+        }
+
+        long s64() {
+            long hi = s32() & 0xffffffffL;
+            return hi << 32 | (s32() & 0xffffffffL);
+        }
+
+        /** A {@code writeUTF} string: two length bytes, then modified UTF-8. */
+        String utf() {
+            int length = u16();
+            need(length);
+            int from = pos;
+            pos += length;
+            if (strings != null) {
+                String s = strings.get(data, from, length);
+                if (s != null) return s;
+            }
+            boolean ascii = true;
+            for (int i = from; i < from + length; i++) {
+                if (data[i] < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            String s;
+            if (ascii) {
+                s = new String(data, from, length, StandardCharsets.ISO_8859_1); // bytes below 0x80 are those chars
+            } else {
+                // The JDK's own decoder, with its refusal of malformed sequences, for the rare non-ASCII string.
+                try {
+                    s = new DataInputStream(new ByteArrayInputStream(data, from - 2, length + 2)).readUTF();
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("damaged journal record: " + e, e);
+                }
+            }
+            if (strings != null) strings.put(data, from, length, s);
+            return s;
+        }
+    }
+
+    /**
+     * Strings seen lately, by their encoded bytes: a small direct-mapped table (a new string
+     * replaces whatever shared its slot). Not thread-safe: one per sink worker, whose reads never overlap.
+     */
+    static final class Strings {
+        /** Longer strings are rarely repeated names, and cost more to compare than to decode. */
+        private static final int MAX_BYTES = 64;
+        private static final int SLOTS = 256;
+        private final byte[][] keys = new byte[SLOTS][];
+        private final String[] values = new String[SLOTS];
+
+        /**
+         * A slot from the length and four of the bytes, not all of them: the comparison that
+         * follows reads every byte anyway, and a collision only costs a decode.
+         */
+        private static int slot(byte[] data, int from, int length) {
+            if (length == 0) return 0;
+            int last = from + length - 1;
+            int h = length * 31 + data[from];
+            h = h * 31 + data[last];
+            h = h * 31 + data[from + (length >> 1)];
+            h = h * 31 + data[last - (length >> 2)];
+            return (h ^ h >>> 9) & (SLOTS - 1);
+        }
+
+        String get(byte[] data, int from, int length) {
+            if (length > MAX_BYTES) return null;
+            int slot = slot(data, from, length);
+            byte[] key = keys[slot];
+            if (key == null || key.length != length) return null;
+            for (int i = 0; i < length; i++) {
+                if (key[i] != data[from + i]) return null;
+            }
+            return values[slot];
+        }
+
+        void put(byte[] data, int from, int length, String value) {
+            if (length > MAX_BYTES) return;
+            int slot = slot(data, from, length);
+            keys[slot] = Arrays.copyOfRange(data, from, from + length);
+            values[slot] = value;
         }
     }
 }

@@ -39,8 +39,12 @@ final class SinkWorker {
     /** How long a stopping worker may finish a delivery call before it is interrupted. */
     private static final long STOP_GRACE_MILLIS = 5_000;
 
-    /** A pending reading: where it sits in the journal, and the decoded reading. */
-    private record Pending(long seq, byte[] data, Reading reading) {
+    /**
+     * A pending reading: where it sits in the journal, and the decoded reading. Not its row's
+     * bytes: a dead letter gets the reading encoded again (the same bytes), so that a backlog
+     * being replayed holds one copy of each reading, not two.
+     */
+    private record Pending(long seq, Reading reading) {
     }
 
     /** What a worker reports to the bus for its next commit. */
@@ -194,7 +198,15 @@ final class SinkWorker {
         }
     }
 
-    /** Reads and decodes the readings after {@code after}; touches no worker state, so it may run on another thread. */
+    /**
+     * Names and values decoded lately, kept from page to page so that a replay's repeated names
+     * are decoded once and are the same String objects throughout (sinks can then recognise them
+     * by identity). Used only by {@link #read}, whose calls never overlap: the one in flight on the
+     * prefetcher is joined before the worker reads again, which also orders their memory effects.
+     */
+    private final ReadingCodec.Strings strings = new ReadingCodec.Strings();
+
+    /** Reads and decodes the readings after {@code after}; touches no worker state but {@link #strings}, so it may run on another thread. */
     private Fetched read(long after) throws SQLException {
         List<Journal.Row> rows = journal.read(after, batchSize);
         if (rows.isEmpty()) return new Fetched(List.of(), List.of(), -1);
@@ -203,13 +215,13 @@ final class SinkWorker {
         for (Journal.Row row : rows) {
             Reading r;
             try {
-                r = ReadingCodec.decode(row.data());
+                r = ReadingCodec.decode(row.data(), strings);
             } catch (IllegalArgumentException e) {
                 damaged.add(new Journal.DeadLetterRow(id, row.seq(), row.data(), "damaged journal record: " + e.getMessage(),
                         System.currentTimeMillis()));
                 continue;
             }
-            if (filter.test(r)) readings.add(new Pending(row.seq(), row.data(), r));
+            if (filter.test(r)) readings.add(new Pending(row.seq(), r));
         }
         return new Fetched(readings, damaged, rows.get(rows.size() - 1).seq());
     }
@@ -278,7 +290,7 @@ final class SinkWorker {
             }
             pending.remove(p);
             if (o.status() == Outcome.Status.REJECTED) {
-                rejected.add(new Journal.DeadLetterRow(id, p.seq(), p.data(), o.reason(), System.currentTimeMillis()));
+                rejected.add(new Journal.DeadLetterRow(id, p.seq(), ReadingCodec.encode(p.reading()), o.reason(), System.currentTimeMillis()));
             } else {
                 delivered++;
             }

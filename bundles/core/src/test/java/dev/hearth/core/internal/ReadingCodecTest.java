@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -74,5 +75,96 @@ class ReadingCodecTest {
                 // the only failure allowed
             }
         }
+    }
+
+    @Test
+    void aSharedStringTableGivesTheSameReadingsAsDecodingAlone() {
+        // Many distinct names and values, so that table slots are shared and replaced many times over.
+        ReadingCodec.Strings strings = new ReadingCodec.Strings();
+        Random random = new Random(1);
+        for (int i = 0; i < 20_000; i++) {
+            Reading r = Reading.of("dev-" + random.nextInt(500), "m" + random.nextInt(50))
+                    .tag("k" + random.nextInt(30), "v" + random.nextInt(1000)).tag("unit", i % 7 == 0 ? "°C" : "C")
+                    .field("f" + random.nextInt(40), random.nextDouble()).field("s", "x".repeat(random.nextInt(80)))
+                    .at(Instant.ofEpochSecond(1_800_000_000L + i, random.nextInt(1_000_000_000))).build();
+            byte[] data = ReadingCodec.encode(r);
+            Reading shared = ReadingCodec.decode(data, strings);
+            assertEquals(r, shared);
+            assertEquals(ReadingCodec.decode(data), shared);
+        }
+    }
+
+    @Test
+    void damagedRowsAreRefusedAlsoWithASharedTable() {
+        ReadingCodec.Strings strings = new ReadingCodec.Strings();
+        byte[] full = ReadingCodec.encode(sample());
+        ReadingCodec.decode(full, strings); // fill the table with the sample's names
+        for (int n = 0; n < full.length; n++) {
+            byte[] cut = Arrays.copyOf(full, n);
+            assertThrows(IllegalArgumentException.class, () -> ReadingCodec.decode(cut, strings), "truncated at " + n);
+        }
+        Random random = new Random(9);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] junk = full.clone();
+            for (int k = 0; k < 3; k++) junk[random.nextInt(junk.length)] = (byte) random.nextInt();
+            try {
+                Reading r = ReadingCodec.decode(junk, strings);
+                assertEquals(r, ReadingCodec.decode(junk)); // the table never changes what a row decodes to
+            } catch (IllegalArgumentException expected) {
+                assertThrows(IllegalArgumentException.class, () -> ReadingCodec.decode(junk));
+            }
+        }
+    }
+
+    @Test
+    void aControlCharacterSmuggledIntoANameByDamageIsStillRefused() {
+        byte[] data = ReadingCodec.encode(Reading.of("dX", "m").field("v", 1L).build());
+        // version byte, two length bytes, then "dX": turn X into a line feed
+        data[4] = '\n';
+        assertThrows(IllegalArgumentException.class, () -> ReadingCodec.decode(data, new ReadingCodec.Strings()));
+    }
+
+    @Test
+    void overlongAndMalformedUtf8IsRefused() {
+        byte[] data = ReadingCodec.encode(Reading.of("dé", "m").field("v", 1L).build());
+        // "d" then C3 A9 (é): make the continuation byte invalid
+        data[5] = 0x41;
+        assertThrows(IllegalArgumentException.class, () -> ReadingCodec.decode(data, new ReadingCodec.Strings()));
+    }
+
+    @Test
+    void aDamagedRowWithKeysOutOfOrderOrRepeatedDecodesAsAMapWould() {
+        byte[] data = ReadingCodec.encode(Reading.of("d", "m").tag("a", "1").tag("b", "2").field("v", 1L).build());
+        // the tags sit after version(1), device(2+1), measurement(2+1), time(8+4), count(2): 0,1,'a',0,1,'1',0,1,'b',0,1,'2'
+        int at = 1 + 3 + 3 + 12 + 2;
+        byte[] swapped = data.clone();
+        swapped[at + 2] = 'b';
+        swapped[at + 8] = 'a';
+        Reading r = ReadingCodec.decode(swapped, new ReadingCodec.Strings());
+        assertEquals(List.of("a", "b"), List.copyOf(r.tags().keySet()));
+        assertEquals("2", r.tags().get("a"));
+        byte[] repeated = data.clone();
+        repeated[at + 8] = 'a';
+        assertEquals(java.util.Map.of("a", "2"), ReadingCodec.decode(repeated).tags(), "the later one wins");
+    }
+
+    @Test
+    void theDecodedViewIsAWellBehavedSortedMap() {
+        java.util.SortedMap<String, Object> view = ReadingCodec.Decoded.of(new Object[] { "a", 1L, "c", 2.5, "e", "x" });
+        java.util.TreeMap<String, Object> tree = new java.util.TreeMap<>(java.util.Map.of("a", 1L, "c", 2.5, "e", "x"));
+        assertEquals(tree, view);
+        assertEquals(view, tree);
+        assertEquals(tree.hashCode(), view.hashCode());
+        assertEquals(List.copyOf(tree.entrySet()), List.copyOf(view.entrySet()));
+        assertEquals("a", view.firstKey());
+        assertEquals("e", view.lastKey());
+        assertEquals(tree.headMap("c"), view.headMap("c"));
+        assertEquals(tree.tailMap("b"), view.tailMap("b"));
+        assertEquals(tree.subMap("b", "e"), view.subMap("b", "e"));
+        assertEquals(null, view.comparator());
+        assertEquals(2.5, view.get("c"));
+        assertThrows(UnsupportedOperationException.class, () -> view.put("z", 1L));
+        assertThrows(java.util.NoSuchElementException.class, () -> ReadingCodec.Decoded.of(new Object[0]).firstKey());
+        assertEquals(tree, new java.util.TreeMap<>(view)); // the linear copy from a sorted map reads it in order
     }
 }

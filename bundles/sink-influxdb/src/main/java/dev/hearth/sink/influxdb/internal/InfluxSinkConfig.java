@@ -78,7 +78,7 @@ public @interface InfluxSinkConfig {
     @AttributeDefinition(name = "Device tag", description = "The tag that carries the reading's device id.")
     String device__tag() default "device";
 
-    /** Published as a service property for the core, which batches; also the most lines per request. */
+    /** The most lines per request; the core batches by InfluxSink.coreBatchSize of it. */
     @AttributeDefinition(name = "Batch size", description = "Most readings per write request.", min = "1")
     int hearth_sink_batch_size() default 5000;
 

@@ -2,9 +2,11 @@ package dev.hearth.sink.influxdb.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import dev.hearth.api.Reading;
 
@@ -88,76 +90,124 @@ final class LineProtocol {
         return precision;
     }
 
+    /** One reading's line as text, without the newline; for tests and single lines. */
     Encoded encode(Reading reading) {
+        BodyBuffer out = new BodyBuffer(128);
+        String problem = encode(reading, out);
+        return problem != null ? new Refused(problem) : new Line(out.toString());
+    }
+
+    /**
+     * Appends one reading's line (without the newline) to {@code out} as UTF-8; returns why it
+     * cannot be written instead, with {@code out} left as it was, or {@code null}. Each name and
+     * value is checked and escaped in one pass straight into the bytes (a replay writes millions).
+     */
+    String encode(Reading reading, BodyBuffer out) {
         String measurement = reading.measurement();
         if (measurement.startsWith("#")) {
-            return new Refused("measurement '" + measurement + "' starts with '#', which makes a line-protocol comment");
+            return "measurement '" + measurement + "' starts with '#', which makes a line-protocol comment";
         }
         if (reading.tags().containsKey(deviceTag)) {
-            return new Refused("tag '" + deviceTag + "' clashes with the device tag; rename the tag or set device_tag");
+            return "tag '" + deviceTag + "' clashes with the device tag; rename the tag or set device_tag";
         }
-        // One pass per name or value: checked and escaped together (a replay writes millions of lines).
-        StringBuilder line = new StringBuilder(64 + 32 * (reading.tags().size() + 1 + reading.fields().size()));
-        String problem = append(line, "measurement", measurement, MEASUREMENT);
-        if (problem != null) return new Refused(problem);
-        problem = appendTags(line, reading);
-        if (problem != null) return new Refused(problem);
-        char separator = ' ';
-        for (Map.Entry<String, Object> field : reading.fields().entrySet()) {
-            problem = append(line.append(separator), "field key", field.getKey(), NAME);
-            if (problem != null) return new Refused(problem);
-            appendValue(line.append('='), field.getValue());
-            separator = ',';
+        int start = out.length();
+        String problem = append(out, "measurement", measurement, MEASUREMENT);
+        if (problem != null) return problem; // append left out as it was
+        int tagsStart = out.length();
+        // The maps are walked with forEach and one small writer: their iterators (through the
+        // unmodifiable views) cost several objects per entry, millions of times in a replay.
+        LineWriter writer = new LineWriter(out, reading);
+        if (!hasHighChar(deviceTag)) reading.tags().forEach(writer);
+        if (writer.highKey || hasHighChar(deviceTag)) {
+            out.truncate(tagsStart);
+            problem = appendTagsInUtf8Order(out, reading);
+        } else {
+            problem = writer.problem;
+            if (problem == null && !writer.deviceDone) problem = appendTag(out, deviceTag, reading.device());
+        }
+        if (problem != null) {
+            out.truncate(start);
+            return problem;
+        }
+        writer.fields = true;
+        reading.fields().forEach(writer);
+        if (writer.problem != null) {
+            out.truncate(start);
+            return writer.problem;
         }
         long time;
         try {
             time = precision.since(reading.timestamp());
         } catch (ArithmeticException e) {
-            return new Refused("timestamp " + reading.timestamp() + " does not fit in 64 bits at precision " + precision.parameter());
+            out.truncate(start);
+            return "timestamp " + reading.timestamp() + " does not fit in 64 bits at precision " + precision.parameter();
         }
-        return new Line(line.append(' ').append(time).toString());
+        out.ascii(' ').decimal(time);
+        return null;
     }
 
     /**
-     * The tags, the device tag among them, in the order of their keys' UTF-8 bytes (what InfluxDB
-     * recommends). A reading's tags are sorted by String order, which is the same as long as no key
-     * has a character past U+D7FF; only then are they sorted again.
+     * Writes the tags, then the fields, of one line as {@code forEach} hands them over. Tags come
+     * in String order, which is their UTF-8 byte order (what InfluxDB recommends) as long as no key
+     * has a char past U+D7FF; the device tag is written in its place among them. A key past U+D7FF
+     * stops the writer ({@link #highKey}) and the tags are written again, sorted by their bytes.
+     * Up to that key the order is the same either way, so a problem found before it is the first
+     * one in byte order too.
      */
-    private String appendTags(StringBuilder line, Reading reading) {
-        boolean simple = !hasHighChar(deviceTag);
-        for (String key : reading.tags().keySet()) {
+    private final class LineWriter implements BiConsumer<String, Object> {
+        private final BodyBuffer out;
+        private final Reading reading;
+        /** Writing fields rather than tags. */
+        boolean fields;
+        boolean deviceDone;
+        boolean highKey;
+        String problem;
+        private char separator = ' ';
+
+        LineWriter(BodyBuffer out, Reading reading) {
+            this.out = out;
+            this.reading = reading;
+        }
+
+        @Override
+        public void accept(String key, Object value) {
+            if (problem != null) return;
+            if (fields) {
+                problem = append(out.ascii(separator), "field key", key, NAME);
+                if (problem == null) appendValue(out.ascii('='), value);
+                separator = ',';
+                return;
+            }
+            if (highKey) return;
             if (hasHighChar(key)) {
-                simple = false;
-                break;
+                highKey = true;
+                return;
             }
-        }
-        if (!simple) {
-            List<Map.Entry<String, String>> tags = new ArrayList<>(reading.tags().size() + 1);
-            tags.addAll(reading.tags().entrySet());
-            tags.add(Map.entry(deviceTag, reading.device()));
-            tags.sort((a, b) -> compareUtf8(a.getKey(), b.getKey()));
-            for (Map.Entry<String, String> tag : tags) {
-                String problem = appendTag(line, tag.getKey(), tag.getValue());
-                if (problem != null) return problem;
-            }
-            return null;
-        }
-        boolean deviceDone = false;
-        for (Map.Entry<String, String> tag : reading.tags().entrySet()) {
-            if (!deviceDone && tag.getKey().compareTo(deviceTag) > 0) {
-                String problem = appendTag(line, deviceTag, reading.device());
-                if (problem != null) return problem;
+            if (!deviceDone && key.compareTo(deviceTag) > 0) {
                 deviceDone = true;
+                problem = appendTag(out, deviceTag, reading.device());
+                if (problem != null) return;
             }
+            problem = appendTag(out, key, (String) value);
+        }
+    }
+
+    /** The tags, the device tag among them, sorted by their keys' UTF-8 bytes. */
+    private String appendTagsInUtf8Order(BodyBuffer line, Reading reading) {
+        List<Map.Entry<String, String>> tags = new ArrayList<>(reading.tags().size() + 1);
+        tags.addAll(reading.tags().entrySet());
+        tags.add(Map.entry(deviceTag, reading.device()));
+        tags.sort((a, b) -> compareUtf8(a.getKey(), b.getKey()));
+        for (Map.Entry<String, String> tag : tags) {
             String problem = appendTag(line, tag.getKey(), tag.getValue());
             if (problem != null) return problem;
         }
-        return deviceDone ? null : appendTag(line, deviceTag, reading.device());
+        return null;
     }
 
-    private static String appendTag(StringBuilder line, String key, String value) {
-        String problem = append(line.append(','), "tag key", key, NAME);
-        if (problem == null) problem = append(line.append('='), value, NAME, key);
+    private String appendTag(BodyBuffer line, String key, String value) {
+        String problem = append(line.ascii(','), "tag key", key, NAME);
+        if (problem == null) problem = append(line.ascii('='), value, NAME, key);
         return problem;
     }
 
@@ -168,18 +218,18 @@ final class LineProtocol {
         return false;
     }
 
-    private static void appendValue(StringBuilder line, Object value) {
+    private static void appendValue(BodyBuffer line, Object value) {
         if (value instanceof Long l) {
-            line.append(l.longValue()).append('i');
+            line.decimal(l.longValue()).ascii('i');
         } else if (value instanceof Double d) {
-            // Double.toString is the shortest exact decimal; InfluxDB and QuestDB read its exponent form (1.0E21).
-            line.append(d.doubleValue());
+            // Double.toString's text (the shortest exact decimal; InfluxDB and QuestDB read its exponent form 1.0E21)
+            line.decimal(d.doubleValue());
         } else if (value instanceof Boolean b) {
-            line.append(b.booleanValue());
+            line.utf8(b.booleanValue() ? "true" : "false");
         } else {
-            line.append('"');
+            line.ascii('"');
             appendString(line, (String) value);
-            line.append('"');
+            line.ascii('"');
         }
     }
 
@@ -188,12 +238,40 @@ final class LineProtocol {
     /** Tag keys, tag values and field keys escape space, comma and equals sign. */
     private static final int NAME = 2;
 
-    private static String append(StringBuilder out, String what, String text, int kind) {
-        return appendName(out, text, kind, what, null);
+    private String append(BodyBuffer out, String what, String text, int kind) {
+        return appendCached(out, text, kind, what, null);
     }
 
-    private static String append(StringBuilder out, String text, int kind, String tagKey) {
-        return appendName(out, text, kind, null, tagKey);
+    private String append(BodyBuffer out, String text, int kind, String tagKey) {
+        return appendCached(out, text, kind, null, tagKey);
+    }
+
+    /** Names escaped lately: a small direct-mapped table (a new name replaces whatever shared its slot). */
+    private static final int CACHE_SLOTS = 512;
+    /** Longer names are rarely repeated, and cost more to compare than to escape. */
+    private static final int CACHE_MAX_CHARS = 64;
+    private final Escaped[] escaped = new Escaped[CACHE_SLOTS];
+
+    /** A name that was written without a problem, and its escaped UTF-8 bytes. Immutable: racing readers see all or nothing. */
+    private record Escaped(String text, int kind, byte[] bytes) {
+    }
+
+    /**
+     * {@link #appendName}, but a name seen lately is copied from its escaped bytes: a replay
+     * writes the same few devices, measurements and keys millions of times.
+     */
+    private String appendCached(BodyBuffer out, String text, int kind, String what, String tagKey) {
+        if (text.length() > CACHE_MAX_CHARS) return appendName(out, text, kind, what, tagKey);
+        int slot = (text.hashCode() * 31 + kind) & (CACHE_SLOTS - 1);
+        Escaped e = escaped[slot];
+        if (e != null && e.kind() == kind && (e.text() == text || e.text().equals(text))) {
+            out.bytes(e.bytes());
+            return null;
+        }
+        int start = out.length();
+        String problem = appendName(out, text, kind, what, tagKey);
+        if (problem == null) escaped[slot] = new Escaped(text, kind, Arrays.copyOfRange(out.array(), start, out.length()));
+        return problem;
     }
 
     /**
@@ -202,26 +280,26 @@ final class LineProtocol {
      * which servers read differently), or {@code null}. A char-by-char scan with plain comparisons:
      * under the gateway's C1-only JIT, {@code String.indexOf} per character cost most of a replay.
      */
-    private static String appendName(StringBuilder out, String text, int kind, String what, String tagKey) {
+    private static String appendName(BodyBuffer out, String text, int kind, String what, String tagKey) {
         int start = out.length();
         int plainFrom = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-                out.setLength(start);
+                out.truncate(start);
                 return label(what, tagKey) + " '" + text.replaceAll("\\p{Cntrl}", "?") + "' contains a control character (such as a line break)";
             }
             if (c == '\\') {
-                out.setLength(start);
+                out.truncate(start);
                 return label(what, tagKey) + " '" + text + "' contains a backslash, which servers read differently "
                         + "(InfluxDB 1.x keeps it, QuestDB and InfluxDB 3 take it as an escape)";
             }
             if (c == ' ' || c == ',' || (c == '=' && kind == NAME)) {
-                out.append(text, plainFrom, i).append('\\');
+                out.utf8(text, plainFrom, i).ascii('\\');
                 plainFrom = i;
             }
         }
-        out.append(text, plainFrom, text.length());
+        out.utf8(text, plainFrom, text.length());
         return null;
     }
 
@@ -230,16 +308,16 @@ final class LineProtocol {
     }
 
     /** A string field's value: double quotes and backslashes escaped (anything else is allowed). */
-    private static void appendString(StringBuilder out, String text) {
+    private static void appendString(BodyBuffer out, String text) {
         int plainFrom = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '"' || c == '\\') {
-                out.append(text, plainFrom, i).append('\\');
+                out.utf8(text, plainFrom, i).ascii('\\');
                 plainFrom = i;
             }
         }
-        out.append(text, plainFrom, text.length());
+        out.utf8(text, plainFrom, text.length());
     }
 
     /** Orders strings by their UTF-8 bytes, which is code point order (String.compareTo is UTF-16 order). */

@@ -226,4 +226,76 @@ class InfluxWriterTest {
         assertEquals(List.of(Outcome.DELIVERED, Outcome.DELIVERED, Outcome.DELIVERED), List.of(out.get(0), out.get(2), out.get(3)));
         assertEquals(3, seen.get(0).body().split("\n").length);
     }
+
+    @Test
+    void oneWriterReusesItsBuffersAcrossBatchesAndRequestsWithAndWithoutGzip() {
+        for (boolean gzip : new boolean[] { true, false }) {
+            seen.clear();
+            // Lines of varied length and script, bodies past the buffers' first size, so they grow, are reused and shrink.
+            InfluxSettings s = TestSettings.with(TestSettings.v1(url(), "db"), Precision.MS, gzip, 700);
+            InfluxWriter writer = new InfluxWriter(s, CLOCK);
+            LineProtocol lp = new LineProtocol("device", Precision.MS);
+            StringBuilder expected = new StringBuilder();
+            for (int b = 0; b < 4; b++) {
+                List<Reading> batch = new ArrayList<>();
+                for (int i = 0; i < 2000; i++) {
+                    int n = b * 2000 + i;
+                    batch.add(Reading.of("dev-" + n % 7, "m").tag("unit", n % 3 == 0 ? "°C" : "K")
+                            .field("note", "ünï 🔥 \"q\" ".repeat(n % 40)).field("v", n / 10.0).field("n", (long) n)
+                            .at(Instant.ofEpochMilli(1_800_000_000_000L + n)).build());
+                }
+                for (Reading r : batch) expected.append(((LineProtocol.Line) lp.encode(r)).text()).append('\n');
+                assertEquals(Outcome.all(Outcome.DELIVERED, 2000), writer.write(batch));
+            }
+            writer.close();
+            assertEquals(4 * 3, seen.size(), "2000 lines in requests of at most 700");
+            StringBuilder got = new StringBuilder();
+            for (Seen x : seen) {
+                assertEquals(gzip ? "gzip" : null, x.contentEncoding());
+                got.append(x.body());
+            }
+            assertEquals(expected.toString(), got.toString());
+        }
+    }
+
+    @Test
+    void aRefusedHalfIsSentAgainFromTheSameBytes() {
+        // the halves of a refused request are slices of the batch's encoded lines: each must be exactly its lines
+        script = x -> x.body().contains("v=5i") ? new Answer(400, null, "{\"error\":\"bad\"}") : new Answer(204, null, "");
+        List<Outcome> out = write(TestSettings.with(TestSettings.v1(url(), "db"), Precision.S, true, 5000), readings(8));
+        assertEquals(Outcome.Status.REJECTED, out.get(5).status());
+        List<String> bodies = seen.stream().map(Seen::body).toList();
+        assertEquals("m,device=d v=0i 1800000000\nm,device=d v=1i 1800000001\nm,device=d v=2i 1800000002\nm,device=d v=3i 1800000003\n",
+                bodies.get(1));
+        assertEquals("m,device=d v=5i 1800000005\n", bodies.get(bodies.size() - 2));
+        assertEquals("m,device=d v=6i 1800000006\nm,device=d v=7i 1800000007\n", bodies.get(bodies.size() - 1));
+    }
+
+    @Test
+    void whileTheNextRequestIsPreparedNothingPastANotNowIsSent() {
+        // three requests of 4 lines; the second is answered 429: the third, already compressed, must not go out
+        int[] calls = { 0 };
+        script = x -> ++calls[0] == 2 ? new Answer(429, "3", "") : new Answer(204, null, "");
+        List<Reading> batch = new ArrayList<>(readings(12));
+        batch.add(9, Reading.of("d", "m").tag("t", "a\nb").field("v", 1L).build()); // unwritable, in the third request's range
+        List<Outcome> out = write(TestSettings.with(TestSettings.v1(url(), "db"), Precision.S, true, 4), batch);
+        assertEquals(2, seen.size());
+        assertEquals("m,device=d v=4i 1800000004\nm,device=d v=5i 1800000005\nm,device=d v=6i 1800000006\nm,device=d v=7i 1800000007\n",
+                seen.get(1).body());
+        for (int i = 0; i < 4; i++) assertEquals(Outcome.DELIVERED, out.get(i));
+        for (int i = 4; i < 13; i++) {
+            if (i == 9) {
+                assertEquals(Outcome.Status.REJECTED, out.get(i).status(), "an unwritable reading is rejected even so");
+            } else {
+                assertEquals(Outcome.Status.RETRY, out.get(i).status());
+                assertEquals(Duration.ofSeconds(3), out.get(i).retryAfter());
+            }
+        }
+    }
+
+    @Test
+    void theCoreIsAskedForWholeRequests() {
+        assertEquals(5000 * InfluxSink.REQUESTS_PER_DELIVERY, InfluxSink.coreBatchSize(5000));
+        assertEquals(Integer.MAX_VALUE, InfluxSink.coreBatchSize(Integer.MAX_VALUE));
+    }
 }

@@ -124,4 +124,43 @@ class LineProtocolTest {
         assertEquals(Precision.US, Precision.parse(" US "));
         assertEquals("ns", Precision.NS.parameter());
     }
+
+    @Test
+    void aProblemIsNamedAsInByteOrderAlsoWhenAKeyPastU_D7FFComesLater() {
+        Reading r = Reading.of("d", "m").tag("b", "x\ny").tag("\uFB01", "bad\\").field("v", 1L).at(T).build();
+        assertTrue(refusal(ms, r).startsWith("tag 'b' value"), refusal(ms, r));
+        Reading later = Reading.of("d", "m").tag("b", "ok").tag("\uFB01", "bad\\").field("v", 1L).at(T).build();
+        assertTrue(refusal(ms, later).startsWith("tag '\uFB01' value"), refusal(ms, later));
+        assertEquals("m,b=ok,device=d,\uFB01=x v=1i 1795867200123",
+                line(ms, Reading.of("d", "m").tag("b", "ok").tag("\uFB01", "x").field("v", 1L).at(T).build()));
+        assertTrue(refusal(new LineProtocol("\uFB01dev", Precision.MS), Reading.of("d\\", "m").field("v", 1L).at(T).build())
+                .startsWith("tag '\uFB01dev' value"));
+    }
+
+    @Test
+    void aRefusedLineLeavesTheSharedBufferAsItWas() {
+        BodyBuffer out = new BodyBuffer(8);
+        Reading good = Reading.of("d", "m").tag("a", "1").field("v", 1L).at(T).build();
+        assertEquals(null, ms.encode(good, out));
+        out.ascii('\n');
+        // refused at the last field, at a tag after the device, at the time: nothing of them stays
+        assertTrue(ms.encode(Reading.of("d", "m").tag("a", "1").field("v", 1L).field("z\\", 2L).at(T).build(), out).contains("field key"));
+        assertTrue(ms.encode(Reading.of("d", "m").tag("z", "a\tb").field("v", 1L).at(T).build(), out).contains("control character"));
+        assertTrue(new LineProtocol("device", Precision.NS).encode(
+                Reading.of("d", "m").field("v", 1L).at(Instant.parse("2300-01-01T00:00:00Z")).build(), out).contains("64 bits"));
+        assertEquals(null, ms.encode(good, out));
+        assertEquals("m,a=1,device=d v=1i 1795867200123\nm,a=1,device=d v=1i 1795867200123", out.toString());
+    }
+
+    @Test
+    void aNameSeenBeforeIsEscapedForWhereItIsNow() {
+        // the same text as a measurement (= kept) and as a tag value and field key (= escaped), many times over
+        for (int i = 0; i < 3; i++) {
+            Reading r = Reading.of("a=b", "a=b").tag("t", "a=b").field("a=b", 1L).at(T).build();
+            assertEquals("a=b,device=a\\=b,t=a\\=b a\\=b=1i 1795867200123", line(ms, r));
+        }
+        // a name written fine is still refused where it is not allowed
+        assertEquals("m,device=d v=1i 1795867200123", line(ms, Reading.of("d", "m").field("v", 1L).at(T).build()));
+        assertTrue(refusal(ms, Reading.of("d", "#m").field("v", 1L).at(T).build()).contains("comment"));
+    }
 }
