@@ -29,7 +29,8 @@ def publish(port, payloads, n, qos):
     its own client (measured with Mosquitto 2.0.11: about 34,500 of 100,000 QoS 1 lines sent), which made earlier
     runs of this harness report the publisher's losses as the subscribers'."""
     t0 = time.time()
-    pub = subprocess.Popen(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-t", "bench/all", "-q", str(qos), "-l", "-d"],
+    # stdbuf: line-buffered debug output, else its last lines wait in mosquitto_pub's buffer until it exits
+    pub = subprocess.Popen(["stdbuf", "-oL", "mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-t", "bench/all", "-q", str(qos), "-l", "-d"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def feed():  # its own thread: mosquitto_pub stops reading input while its debug output is not read

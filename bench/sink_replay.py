@@ -2,8 +2,9 @@
 """Replay a journaled backlog into a real server through a Hearth sink, and measure the
 server's raw ceiling in the same run (issue 3's benchmark).
 
-    bench/sink_replay.py influxdb [--readings 1000000]
-    bench/sink_replay.py mqtt     [--readings 1000000] [--qos 1] [--unlimited-queue]
+    bench/sink_replay.py influxdb [--readings 1000000] [--no-gzip]
+    bench/sink_replay.py mqtt     [--readings 1000000] [--qos 1] [--unlimited-queue] [--batch 5000] [--raw-clients 1]
+                                  [--broker-nodelay]
     bench/sink_replay.py elasticsearch [--readings 1000000] [--es-version 8.19.21] [--es-heap-mb 1024]
 
 1. Fill: the built gateway (runtime/distribution/target/hearth, copied to a temp dir) runs the
@@ -19,6 +20,7 @@ the Elasticsearch integ-test zip that the sink-elasticsearch build unpacks into 
 user nobody through setpriv, with a JDK 21+ from /usr/lib/jvm).
 """
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -165,43 +167,85 @@ bind-address = "127.0.0.1:{free_port()}"
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def line_protocol_files(n, directory, batch=5000):
-    """The readings the load generator makes, as line protocol (what the sink writes), in files of `batch` lines."""
+def line_protocol_files(n, directory, batch=5000, gzip=False):
+    """The readings the load generator makes, as line protocol (what the sink writes), in files of `batch` lines;
+    gzip: each file compressed at level 1, as the sink compresses its request bodies."""
+    import gzip as gz
     files = []
     for start in range(1, n + 1, batch):
-        path = os.path.join(directory, f"lp-{start:09d}.txt")
-        with open(path, "w") as f:
-            for seq in range(start, min(n, start + batch - 1) + 1):
-                f.write(f"load,bundle_version=0.1.0.SNAPSHOT,device=bench seq={seq}i,value={(seq % 1000) / 10} "
-                        f"{EPOCH_START_MS + seq}\n")
+        path = os.path.join(directory, f"lp-{start:09d}.txt" + (".gz" if gzip else ""))
+        text = "".join(f"load,bundle_version=0.1.0.SNAPSHOT,device=bench seq={seq}i,value={(seq % 1000) / 10} "
+                       f"{EPOCH_START_MS + seq}\n" for seq in range(start, min(n, start + batch - 1) + 1)).encode()
+        with open(path, "wb") as f:
+            f.write(gz.compress(text, compresslevel=1) if gzip else text)
         files.append(path)
     return files
 
 
-def bench_influxdb(n):
+def busy_seconds():
+    """CPU seconds the whole machine has spent busy (every core), from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_influxdb(n, gzip=True):
+    """Both sides are timed alike: same lines, same 5000 per request, same compression, the same count query
+    every 0.25 s while writing, and the clock starts at the first point stored (not at the configuration drop,
+    which FileInstall only sees on its next 1 s poll)."""
+    import threading
     influx = Influx()
     gateway = Gateway("core,loadgen,influxdb", n)
     try:
         wait("the journal filled", lambda: gateway.acked() >= n, 1800, every=1)
         influx.query("CREATE DATABASE bench")
         influx.query("CREATE DATABASE raw")
-        cpu0, t0 = gateway.cpu_seconds(), time.time()
+        cpu0, t_config = gateway.cpu_seconds(), time.time()
         gateway.config("dev.hearth.sink.influxdb-bench.cfg",
                        f"hearth.sink.id = influxdb-bench\nurl = http://127.0.0.1:{influx.port}\napi = v1\ndatabase = bench\n"
-                       "precision = ms\ngzip = true\nhearth.sink.batch.size = 5000\n")
-        wait("every reading in InfluxDB", lambda: influx.count("bench") >= n, 3600, every=0.5)
+                       f"precision = ms\ngzip = {str(gzip).lower()}\nhearth.sink.batch.size = 5000\n")
+        wait("the first reading in InfluxDB", lambda: influx.count("bench") > 0, 120, every=0.05)
+        t0, busy0, server0, gw0 = time.time(), busy_seconds(), process_cpu_seconds(influx.proc.pid), gateway.cpu_seconds()
+        wait("every reading in InfluxDB", lambda: influx.count("bench") >= n, 3600, every=0.25)
         sink_secs, cpu = time.time() - t0, gateway.cpu_seconds() - cpu0
+        server_cpu = process_cpu_seconds(influx.proc.pid) - server0
+        others = busy_seconds() - busy0 - server_cpu - (gateway.cpu_seconds() - gw0)
         rss = gateway.peak_rss_mib()
+        print(f"influxdb sink: first point {t0 - t_config:.1f} s after the configuration was dropped; over the "
+              f"{sink_secs:.1f} s: influxd {server_cpu:.1f} s CPU, other processes {others:.1f} s CPU", flush=True)
         gateway.stop()
         with tempfile.TemporaryDirectory() as tmp:
-            files = line_protocol_files(n, tmp)
-            t1 = time.time()
-            for path in files:
-                subprocess.run(["curl", "-sf", "-XPOST", "--data-binary", "@" + path,
-                                influx.url("/write?db=raw&precision=ms")], check=True)
-            wait("every raw point", lambda: influx.count("raw") >= n, 600, every=0.2)
+            files = line_protocol_files(n, tmp, gzip=gzip)
+            failed = []
+
+            def send():
+                try:
+                    for path in files:
+                        subprocess.run(["curl", "-sf", "-XPOST", "--data-binary", "@" + path]
+                                       + (["-H", "Content-Encoding: gzip"] if gzip else [])
+                                       + [influx.url("/write?db=raw&precision=ms")], check=True)
+                except subprocess.CalledProcessError as e:
+                    failed.append(e)
+
+            sender = threading.Thread(target=send, daemon=True)
+            sender.start()
+            wait("the first raw point", lambda: failed or influx.count("raw") > 0, 120, every=0.05)
+            t1, busy1, server1 = time.time(), busy_seconds(), process_cpu_seconds(influx.proc.pid)
+            wait("every raw point", lambda: failed or influx.count("raw") >= n, 600, every=0.25)
             raw_secs = time.time() - t1
-        report("influxdb", n, sink_secs, raw_secs, cpu, rss)
+            server_cpu = process_cpu_seconds(influx.proc.pid) - server1
+            print(f"influxdb raw: over the {raw_secs:.1f} s: influxd {server_cpu:.1f} s CPU, other processes (curl "
+                  f"among them) {busy_seconds() - busy1 - server_cpu:.1f} s CPU", flush=True)
+            sender.join()
+            if failed:
+                raise SystemExit(f"curl failed: {failed[0]}")
+        report("influxdb" + ("" if gzip else " (no gzip)"), n, sink_secs, raw_secs, cpu, rss)
     finally:
         if gateway.proc.poll() is None:
             gateway.stop()
@@ -209,20 +253,26 @@ def bench_influxdb(n):
 
 
 class Counter:
-    """mosquitto_sub counting lines; done at n messages or after a quiet spell. .last is when the last one came."""
+    """mosquitto_sub counting lines; done at n messages or after a quiet spell. .first and .last are
+    when the first and the last message came; .sample keeps the first `keep` payloads."""
 
-    def __init__(self, command, idle_seconds):
+    def __init__(self, command, idle_seconds, keep=2000):
         self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, bufsize=1)
-        self.received, self.last, self.idle = 0, time.time(), idle_seconds
+        self.received, self.first, self.last, self.idle = 0, None, time.time(), idle_seconds
+        self.sample, self.keep = [], keep
         import threading
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
         time.sleep(0.5)
 
     def _read(self):
-        for _ in self.proc.stdout:
+        for line in self.proc.stdout:
             self.received += 1
             self.last = time.time()
+            if self.first is None:
+                self.first = self.last
+            if len(self.sample) < self.keep:
+                self.sample.append(line.rstrip("\n"))
 
     def wait(self, timeout=3600):
         end = time.time() + timeout
@@ -235,7 +285,7 @@ class Counter:
 
 
 class Mosquitto:
-    def __init__(self, unlimited_queue=False):
+    def __init__(self, unlimited_queue=False, nodelay=False):
         self.dir = tempfile.mkdtemp(prefix="mosquitto-bench-")
         self.port = free_port()
         conf = os.path.join(self.dir, "mosquitto.conf")
@@ -244,7 +294,10 @@ class Mosquitto:
             # unlimited_queue lifts the queue bound so that a subscriber slower than the publisher
             # loses nothing and the raw run becomes a ceiling to compare with.
             f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                    + ("max_queued_messages 0\n" if unlimited_queue else ""))
+                    + ("max_queued_messages 0\n" if unlimited_queue else "")
+                    # Mosquitto leaves Nagle on by default: a publisher waiting for its last PUBACKs
+                    # (the sink, at the end of each batch) then waits ~40 ms for its own delayed ACK.
+                    + ("set_tcp_nodelay true\n" if nodelay else ""))
         self.proc = subprocess.Popen(["/usr/sbin/mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait("mosquitto", lambda: self._up(), 30)
 
@@ -268,37 +321,108 @@ class Mosquitto:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def bench_mqtt(n, qos, unlimited_queue=False):
-    broker = Mosquitto(unlimited_queue)
+def mqtt_payload(seq, device="bench", bundle_version="0.1.0.SNAPSHOT"):
+    """Byte for byte what the MQTT sink publishes for the load generator's reading `seq`
+    (dev.hearth.json.ReadingJson: Reading.id(), Instant.toString(), Gson's compact output)."""
+    ms = EPOCH_START_MS + seq
+    value = (seq % 1000) / 10
+    ident = (f"{device}\0load\1bundle_version\0{bundle_version}\0\1seq\0i{seq}\0value\0f{value!r}\0"
+             f"\1{ms // 1000}.{(ms % 1000) * 1_000_000}")
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + (f".{ms % 1000:03d}" if ms % 1000 else "") + "Z"
+    return json.dumps({"id": digest, "device": device, "measurement": "load", "time": stamp,
+                       "tags": {"bundle_version": bundle_version}, "fields": {"seq": seq, "value": value}},
+                      separators=(",", ":"))
+
+
+def check_payloads(sample, what):
+    """Every sampled payload must equal mqtt_payload(its seq): the raw run then sends what the sink sent."""
+    bad = 0
+    for line in sample:
+        try:
+            seq = json.loads(line)["fields"]["seq"]
+            ok = line == mqtt_payload(seq)
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            bad += 1
+            if bad <= 3:
+                print(f"{what}: payload differs from the raw one: {line[:300]}", flush=True)
+    return bad
+
+
+MQTT_TOPIC = "hearth/bench/bench/load"  # the sink's default template: hearth/{gateway}/{device}/{measurement}
+MQTT_FILTER = "hearth/bench/+/+"  # the readings' topics; not hearth/bench/status (the availability topic)
+RAW_CHUNK = 60_000  # lines per mosquitto_pub process: below its 16-bit message id wrap
+
+
+def bench_mqtt(n, qos, unlimited_queue=False, raw_clients=1, batch=5000, nodelay=False):
+    broker = Mosquitto(unlimited_queue, nodelay)
     gateway = Gateway("core,loadgen,mqtt", n)
     try:
         wait("the journal filled", lambda: gateway.acked() >= n, 1800, every=1)
-        sub = broker.counter("hearth/#", n, qos)
+        sub = broker.counter(MQTT_FILTER, n, qos)
         cpu0, t0 = gateway.cpu_seconds(), time.time()
         gateway.config("dev.hearth.sink.mqtt-bench.cfg",
                        f"hearth.sink.id = mqtt-bench\nhost = 127.0.0.1\nport = {broker.port}\nqos = {qos}\n"
-                       "hearth.sink.batch.size = 1000\n")
+                       f"hearth.sink.batch.size = {batch}\n")
         got = sub.wait(3600)
-        sink_secs, cpu = sub.last - t0, gateway.cpu_seconds() - cpu0
+        # Both sides are timed from the first message the subscriber got to the last: the sink's start
+        # (FileInstall's 1 s poll, activation, connecting) is printed apart, as is the raw client's.
+        cpu = gateway.cpu_seconds() - cpu0
+        sink_start = (sub.first or sub.last) - t0
+        sink_secs = sub.last - (sub.first or t0)
         rss = gateway.peak_rss_mib()
-        print(f"mqtt qos{qos} sink: {got} of {n} received by a bare subscriber in {sink_secs:.1f} s", flush=True)
+        print(f"mqtt qos{qos} sink: {got} of {n} received by a bare subscriber in {sink_secs:.1f} s "
+              f"(the first {sink_start:.1f} s after the configuration was dropped; {sub.last - t0:.1f} s in all)", flush=True)
         gateway.stop()
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
-            for seq in range(1, n + 1):
-                f.write(json.dumps({"id": "%032x" % seq, "device": "bench", "measurement": "load",
-                                    "time": "2026-01-01T00:00:00Z", "tags": {"bundle_version": "0.1.0.SNAPSHOT"},
-                                    "fields": {"seq": seq, "value": (seq % 1000) / 10}}) + "\n")
-            payloads = f.name
-        sub = broker.counter("raw/#", n, qos)
+        if check_payloads(sub.sample, "sink"):
+            raise SystemExit("the raw payloads would not be the sink's: fix mqtt_payload()")
+        # The raw ceiling: the same payloads, topic, QoS, protocol (MQTT 5 with the sink's one user
+        # property) and subscriber, from mosquitto_pub -l (C, libmosquitto; its default 20 in flight
+        # is also what Mosquitto's receive maximum grants the sink). The load generator's readings
+        # all share one device and measurement, so one topic, as the sink publishes them.
+        # mosquitto_pub 2.0.11 -l disconnects at the first PUBACK whose 16-bit message id equals the
+        # last one's, so past 65,535 lines it quits early (300,000 lines: ~37,860 delivered); each
+        # process therefore gets at most RAW_CHUNK lines, one process after another on one connection
+        # at a time. raw_clients > 1 runs that many such sequences side by side.
+        chunks = [[] for _ in range(raw_clients)]
+        for c in range(raw_clients):
+            seqs = range(1 + c, n + 1, raw_clients)
+            for start in range(0, len(seqs), RAW_CHUNK):
+                with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+                    for seq in seqs[start:start + RAW_CHUNK]:
+                        f.write(mqtt_payload(seq) + "\n")
+                    chunks[c].append(f.name)
+        command = ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-V", "mqttv5",
+                   "-D", "publish", "user-property", "hearth-gateway", "bench", "-t", MQTT_TOPIC, "-q", str(qos), "-l"]
+
+        def publish_all(paths):
+            for path in paths:
+                with open(path) as f:
+                    subprocess.run(command, stdin=f, check=True)
+
+        import threading
+        sub = broker.counter(MQTT_FILTER, n, qos)
         t1 = time.time()
-        with open(payloads) as f:
-            subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", "raw/bench/load",
-                            "-q", str(qos), "-l"], stdin=f, check=True)
+        threads = [threading.Thread(target=publish_all, args=(paths,)) for paths in chunks]
+        for t in threads:
+            t.start()
         raw_got = sub.wait(3600)
-        raw_secs = sub.last - t1
-        os.unlink(payloads)
-        print(f"mqtt qos{qos} raw: mosquitto_pub → {raw_got} of {n} received by a bare subscriber in {raw_secs:.1f} s", flush=True)
+        raw_secs = sub.last - (sub.first or t1)
+        for t in threads:
+            t.join(60)
+        for paths in chunks:
+            for path in paths:
+                os.unlink(path)
+        raw_start = (sub.first or sub.last) - t1
+        print(f"mqtt qos{qos} raw: {raw_clients} x mosquitto_pub -l ({sum(map(len, chunks))} processes) → {raw_got} of {n} received by a bare subscriber "
+              f"in {raw_secs:.1f} s (the first {raw_start:.1f} s after the start; {sub.last - t1:.1f} s in all)", flush=True)
+        if check_payloads(sub.sample, "raw"):
+            raise SystemExit("raw payloads arrived changed")
         report(f"mqtt qos{qos}", n, sink_secs, raw_secs, cpu, rss, got, raw_got)
+        if got < n or raw_got < n:
+            print(f"mqtt qos{qos}: INVALID, messages were lost (sink {got}, raw {raw_got} of {n})", flush=True)
     finally:
         if gateway.proc.poll() is None:
             gateway.stop()
@@ -457,18 +581,22 @@ def main():
     ap.add_argument("sink", choices=["influxdb", "mqtt", "elasticsearch"])
     ap.add_argument("--readings", type=int, default=1_000_000)
     ap.add_argument("--qos", type=int, default=1)
+    ap.add_argument("--no-gzip", action="store_true", help="influxdb: plain request bodies on both sides")
     ap.add_argument("--unlimited-queue", action="store_true", help="mqtt: max_queued_messages 0 on the broker")
+    ap.add_argument("--raw-clients", type=int, default=1, help="mqtt: mosquitto_pub processes sharing the raw run")
+    ap.add_argument("--batch", type=int, default=5000, help="mqtt: the sink's hearth.sink.batch.size (as the other sinks here)")
+    ap.add_argument("--broker-nodelay", action="store_true", help="mqtt: set_tcp_nodelay true on the broker")
     ap.add_argument("--es-version", default="8.19.21")
     ap.add_argument("--es-heap-mb", type=int, default=1024)
     args = ap.parse_args()
     if not os.access(os.path.join(DIST, "bin", "hearth"), os.X_OK):
         sys.exit("build the distribution first: ./hearth build")
     if args.sink == "influxdb":
-        bench_influxdb(args.readings)
+        bench_influxdb(args.readings, not args.no_gzip)
     elif args.sink == "elasticsearch":
         bench_elasticsearch(args.readings, args.es_version, args.es_heap_mb)
     else:
-        bench_mqtt(args.readings, args.qos, args.unlimited_queue)
+        bench_mqtt(args.readings, args.qos, args.unlimited_queue, args.raw_clients, args.batch, args.broker_nodelay)
 
 
 if __name__ == "__main__":
