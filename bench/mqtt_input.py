@@ -19,7 +19,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sink_replay import DIST, Gateway, Influx, Mosquitto, wait  # noqa: E402
+from sink_replay import require_distribution, Gateway, Influx, Mosquitto, wait  # noqa: E402
 
 
 def publish(port, payloads, n, qos):
@@ -63,8 +63,7 @@ def main():
     ap.add_argument("--commit-interval-ms", type=int, default=100, help="the core's group commit window")
     args = ap.parse_args()
     n, qos = args.messages, args.qos
-    if not os.access(os.path.join(DIST, "bin", "hearth"), os.X_OK):
-        sys.exit("build the distribution first: ./hearth build")
+    require_distribution()
     broker, influx = Mosquitto(), Influx()
     influx.query("CREATE DATABASE bench")
     gateway = Gateway("core,mqtt-input,influxdb", 0, loadgen=False)

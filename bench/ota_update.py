@@ -35,7 +35,7 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sink_replay import DIST, Gateway, Mosquitto, wait  # noqa: E402
+from sink_replay import require_distribution, Gateway, Mosquitto, wait  # noqa: E402
 
 PASSWORD = "bench-ota-password"
 
@@ -77,8 +77,7 @@ def main():
     ap.add_argument("--warmup", type=float, default=10)
     ap.add_argument("--after", type=float, default=10)
     args = ap.parse_args()
-    if not os.access(os.path.join(DIST, "bin", "hearth"), os.X_OK):
-        sys.exit("build the distribution first: ./hearth build")
+    require_distribution()
     broker = Mosquitto()
     gateway = Gateway("core,system-monitor,file,loadgen,mqtt,management", 0, loadgen=False)
     home = gateway.home

@@ -38,6 +38,12 @@ DIST = os.path.join(ROOT, "runtime", "distribution", "target", "hearth")
 EPOCH_START_MS = 1767225600000  # the load generator's default epoch_start_ms
 
 
+def require_distribution():
+    """Exits with a hint unless the built distribution is there."""
+    if not os.access(os.path.join(DIST, "bin", "hearth"), os.X_OK):
+        sys.exit("build the distribution first: ./hearth build")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -589,8 +595,7 @@ def main():
     ap.add_argument("--es-version", default="8.19.21")
     ap.add_argument("--es-heap-mb", type=int, default=1024)
     args = ap.parse_args()
-    if not os.access(os.path.join(DIST, "bin", "hearth"), os.X_OK):
-        sys.exit("build the distribution first: ./hearth build")
+    require_distribution()
     if args.sink == "influxdb":
         bench_influxdb(args.readings, not args.no_gzip)
     elif args.sink == "elasticsearch":
