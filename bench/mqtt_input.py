@@ -60,6 +60,7 @@ def main():
     ap.add_argument("--messages", type=int, default=100_000)
     ap.add_argument("--devices", type=int, default=100)
     ap.add_argument("--qos", type=int, default=1)
+    ap.add_argument("--threads", action="store_true", help="also print the gateway's CPU per thread during the run")
     ap.add_argument("--commit-interval-ms", type=int, default=100, help="the core's group commit window")
     args = ap.parse_args()
     n, qos = args.messages, args.qos
@@ -83,6 +84,7 @@ def main():
                                     "humidity": 50.5, "ts": 1767225600000 + i}) + "\n")
             payloads = f.name
         bare = broker.counter("bench/#", n, qos)
+        threads0 = gateway.cpu_by_thread()
         cpu0, t0 = gateway.cpu_seconds(), time.time()
         points = {"last": 0, "at": t0}
 
@@ -107,6 +109,8 @@ def main():
         last, secs = points["last"], points["at"] - t0
         cpu = gateway.cpu_seconds() - cpu0
         rss = gateway.peak_rss_mib()
+        if args.threads:
+            print("gateway CPU by thread:", Gateway.thread_delta(threads0, gateway.cpu_by_thread()), flush=True)
         print(f"mqtt-input qos{qos} commit_interval_ms={args.commit_interval_ms}: messages={n} published_in={published:.1f} s points={last} loss={n - last} "
               f"hearth={last / secs:,.0f} points/s ({secs:.1f} s) bare_subscriber={bare_got / bare_secs:,.0f} msg/s "
               f"({bare_got} in {bare_secs:.1f} s, loss {n - bare_got}) ratio={(last / secs) / (bare_got / bare_secs):.0%} gateway_cpu={cpu:.1f} s ({cpu / max(last, 1) * 1e6:.1f} µs/point) "

@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -99,6 +100,27 @@ class Gateway:
         with open(f"/proc/{self.proc.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu_by_thread(self):
+        """CPU seconds per thread name (threads of one name summed), for --threads breakdowns."""
+        out = {}
+        task_dir = f"/proc/{self.proc.pid}/task"
+        for tid in os.listdir(task_dir):
+            try:
+                with open(f"{task_dir}/{tid}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue  # the thread ended
+            name = re.sub(r"[-#]?\d+$", "", stat[stat.index("(") + 1:stat.rindex(")")])
+            fields = stat.rsplit(")", 1)[1].split()
+            out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return out
+
+    @staticmethod
+    def thread_delta(before, after, top=12):
+        """The threads that used the most CPU between two cpu_by_thread() calls, as one line."""
+        delta = sorted(((after[k] - before.get(k, 0), k) for k in after), reverse=True)
+        return " ".join(f"{k}={v:.2f}s" for v, k in delta[:top] if v > 0)
 
     def peak_rss_mib(self):
         with open(f"/proc/{self.proc.pid}/status") as f:

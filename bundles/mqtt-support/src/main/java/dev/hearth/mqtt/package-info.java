@@ -9,7 +9,7 @@
  * is exported by this bundle too. No OSGi services here: plain classes.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.hearth.mqtt;
 
 import org.osgi.annotation.bundle.Export;

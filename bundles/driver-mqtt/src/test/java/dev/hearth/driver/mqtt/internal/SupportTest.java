@@ -29,12 +29,36 @@ class SupportTest {
         assertEquals(Instant.ofEpochSecond(100_000_000, 0), JsonValues.epoch(new BigDecimal("100000000000000000"))); // ns
     }
 
+    /** time()'s long-arithmetic path for integers agrees with epoch(BigDecimal) at and around every unit boundary, either sign. */
+    @Test
+    void integerTimesMatchTheExactRule() throws Exception {
+        List<Long> values = new java.util.ArrayList<>(List.of(0L, 1L, 1_767_225_600_000L, 1_767_225_600_123_456L,
+                Long.MAX_VALUE, Long.MIN_VALUE + 1));
+        for (long boundary : new long[] { 100_000_000_000L, 100_000_000_000_000L, 100_000_000_000_000_000L }) {
+            for (long d = -2; d <= 2; d++) values.add(boundary + d);
+        }
+        for (long v : List.copyOf(values)) values.add(-v);
+        for (long v : values) {
+            String literal = Long.toString(v);
+            Instant exact = JsonValues.epoch(new BigDecimal(literal));
+            assertEquals(exact, JsonValues.time(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber(literal))), literal);
+            assertEquals(exact, JsonValues.time(new JsonPrimitive(literal)), "as a string: " + literal);
+        }
+        assertEquals(Instant.ofEpochSecond(1_767_225_600L, 250_000_000),
+                JsonValues.time(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber("1767225600.25"))));
+        assertEquals(Instant.ofEpochMilli(1_767_225_600_000L),
+                JsonValues.time(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber("1.7672256e12"))));
+    }
+
     @Test
     void numbersKeepTheirLiteralType() {
         assertEquals(3000L, JsonValues.number(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber("3000"))));
         assertEquals(21.0, JsonValues.number(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber("21.0"))));
         assertEquals(1000.0, JsonValues.number(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber("1e3"))));
         assertEquals(null, JsonValues.number(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber("1e999"))));
+        assertEquals(0.1, JsonValues.number(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber("0.1"))));
+        assertEquals(-2.5e-300, JsonValues.number(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber("-2.5E-300"))));
+        assertEquals(9.223372036854776E18, JsonValues.number(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber("9223372036854775808"))));
     }
 
     @Test
