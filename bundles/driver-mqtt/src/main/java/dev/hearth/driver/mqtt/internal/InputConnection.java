@@ -29,7 +29,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import io.reactivex.schedulers.Schedulers;
 
 import dev.hearth.mqtt.BrokerSettings;
-import dev.hearth.mqtt.AckFlushing;
+import dev.hearth.mqtt.ChannelTuning;
 import dev.hearth.mqtt.MqttClients;
 
 /**
@@ -98,7 +98,7 @@ final class InputConnection {
         if (connection.version() == 5) {
             v5 = MqttClients.mqtt5(connection)
                     .executorConfig().applicationScheduler(Schedulers.trampoline()).applyExecutorConfig()
-                    .addConnectedListener(AckFlushing.listener()) // a commit's acknowledgements in few writes
+                    .addConnectedListener(ChannelTuning.consolidatedFlushes()) // a commit's acknowledgements in few writes
                     .addConnectedListener(context -> onConnected())
                     .addDisconnectedListener(this::disconnected)
                     .buildAsync();
@@ -108,7 +108,7 @@ final class InputConnection {
         } else {
             v3 = MqttClients.mqtt3(connection)
                     .executorConfig().applicationScheduler(Schedulers.trampoline()).applyExecutorConfig()
-                    .addConnectedListener(AckFlushing.listener()) // a commit's acknowledgements in few writes
+                    .addConnectedListener(ChannelTuning.consolidatedFlushes()) // a commit's acknowledgements in few writes
                     .addConnectedListener(context -> onConnected())
                     .addDisconnectedListener(this::disconnected)
                     .buildAsync();

@@ -24,12 +24,12 @@ import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
- * Against a real Mosquitto: the flush-consolidating handler is in every connection's pipeline (MQTT 5
- * and 3.1.1, also after a reconnect), and a burst of manual acknowledgements all reach the broker —
+ * Against a real Mosquitto: the flush-consolidating and quick-ack handlers are in every connection's
+ * pipeline (MQTT 5 and 3.1.1, also after a reconnect), the connection works with them, and a burst of manual acknowledgements all reach the broker —
  * a deferred flush never strands one. Acknowledged messages are not redelivered to the resumed
  * session; the unacknowledged half is, which shows the check can fail.
  */
-class AckFlushingTest {
+class ChannelTuningTest {
 
     @TempDir
     Path dir;
@@ -45,13 +45,15 @@ class AckFlushingTest {
                     .clientId("", "ackflush-" + version).reconnectMaxSeconds(1).build();
             if (version == 5) {
                 // a receive maximum above the burst, as the MQTT input sets it (Mosquitto honours it for MQTT 5)
-                v5 = MqttClients.mqtt5(s).addConnectedListener(AckFlushing.listener()).buildAsync();
+                v5 = MqttClients.mqtt5(s).addConnectedListener(ChannelTuning.consolidatedFlushes())
+                        .addConnectedListener(ChannelTuning.quickAcks()).buildAsync();
                 v3 = null;
                 v5.publishes(MqttGlobalPublishFilter.ALL, p -> acks.add(p::acknowledge), true);
                 v5.connectWith().cleanStart(false).sessionExpiryInterval(300).restrictions().receiveMaximum(1000).applyRestrictions().send().get(10, TimeUnit.SECONDS);
                 v5.subscribeWith().topicFilter("flush/#").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
             } else {
-                v3 = MqttClients.mqtt3(s).addConnectedListener(AckFlushing.listener()).buildAsync();
+                v3 = MqttClients.mqtt3(s).addConnectedListener(ChannelTuning.consolidatedFlushes())
+                        .addConnectedListener(ChannelTuning.quickAcks()).buildAsync();
                 v5 = null;
                 v3.publishes(MqttGlobalPublishFilter.ALL, p -> acks.add(p::acknowledge), true);
                 v3.connectWith().cleanSession(false).send().get(10, TimeUnit.SECONDS);
@@ -61,7 +63,7 @@ class AckFlushingTest {
 
         Channel channel() throws Exception {
             // the listener runs on the event loop right after CONNACK; give it that turn
-            Channel channel = AckFlushing.internal(v5 != null ? v5.getConfig() : v3.getConfig()).getRawConnectionConfig().getChannel();
+            Channel channel = ChannelTuning.channel(v5 != null ? v5.getConfig() : v3.getConfig());
             channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
             return channel;
         }
@@ -83,7 +85,11 @@ class AckFlushingTest {
     void aBurstOfAcknowledgementsAllReachTheBroker(int version) throws Exception {
         try (Mosquitto broker = new Mosquitto(dir, null).start()) {
             Subscriber first = new Subscriber(version, broker.port());
-            assertNotNull(first.channel().pipeline().get(FlushConsolidationHandler.class), "handler installed");
+            Channel channel = first.channel();
+            assertNotNull(channel.pipeline().get(FlushConsolidationHandler.class), "flush handler installed");
+            // Linux (where Hearth runs and this test runs) has TCP_QUICKACK
+            assertNotNull(ChannelTuning.quickAckOption(channel), "TCP_QUICKACK offered");
+            assertNotNull(channel.pipeline().get(ChannelTuning.QUICK_ACKS), "quick-ack handler installed");
 
             // MQTT 3.1.1 has no receive maximum: Mosquitto sends 20 at a time (max_inflight_messages)
             int n = version == 5 ? 400 : 20;
@@ -102,6 +108,7 @@ class AckFlushingTest {
 
             Subscriber resumed = new Subscriber(version, broker.port());
             assertNotNull(resumed.channel().pipeline().get(FlushConsolidationHandler.class), "handler installed again");
+            assertNotNull(resumed.channel().pipeline().get(ChannelTuning.QUICK_ACKS), "quick-ack handler installed again");
             resumed.awaitMessages(n / 2); // exactly the unacknowledged half comes back ...
             Thread.sleep(1000);
             assertEquals(n / 2, resumed.acks.size(), "... and nothing acknowledged is redelivered");
