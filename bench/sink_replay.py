@@ -135,6 +135,9 @@ class Gateway:
             self.proc.wait(30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self.log.close()
+        # the log outlives the run, for looking into a surprising figure
+        shutil.copyfile(os.path.join(self.home, "gateway.log"), os.path.join(tempfile.gettempdir(), "hearth-bench-gateway.log"))
         shutil.rmtree(self.home, ignore_errors=True)
 
 

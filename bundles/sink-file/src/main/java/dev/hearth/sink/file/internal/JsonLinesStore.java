@@ -1,6 +1,6 @@
 package dev.hearth.sink.file.internal;
 
-import dev.hearth.json.ReadingJson;
+import dev.hearth.json.ReadingJsonEncoder;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -102,6 +102,9 @@ final class JsonLinesStore implements Closeable {
      * Opens the directory now, so that a problem shows at start; {@link #write} opens it lazily
      * otherwise (and again after a failure).
      */
+    /** The one writer of a reading's JSON (the MQTT sink's payload too); reused, guarded by this. */
+    private final ReadingJsonEncoder encoder = new ReadingJsonEncoder();
+
     synchronized void open() throws IOException {
         if (channel != null) return;
         Files.createDirectories(settings.directory());
@@ -141,7 +144,7 @@ final class JsonLinesStore implements Closeable {
             }
         }
         List<Outcome> outcomes = new ArrayList<>(batch.size());
-        StringBuilder lines = new StringBuilder(batch.size() * 200);
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream(batch.size() * 200);
         List<String> written = new ArrayList<>(batch.size());
         Set<String> inBatch = new HashSet<>();
         for (Reading r : batch) {
@@ -151,7 +154,8 @@ final class JsonLinesStore implements Closeable {
                 continue;
             }
             try {
-                lines.append(ReadingJson.of(r)).append('\n');
+                lines.writeBytes(encoder.encode(r));
+                lines.write('\n');
                 written.add(id);
                 outcomes.add(Outcome.DELIVERED);
             } catch (RuntimeException e) {
@@ -160,7 +164,7 @@ final class JsonLinesStore implements Closeable {
             }
         }
         if (written.isEmpty()) return outcomes;
-        byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = lines.toByteArray();
         try {
             rotateIfDue(bytes.length);
             append(bytes);
