@@ -237,6 +237,7 @@ def bench_influxdb(n, gzip=True):
         wait("the journal filled", lambda: gateway.acked() >= n, 1800, every=1)
         influx.query("CREATE DATABASE bench")
         influx.query("CREATE DATABASE raw")
+        threads0 = gateway.cpu_by_thread()
         cpu0, t_config = gateway.cpu_seconds(), time.time()
         gateway.config("dev.hearth.sink.influxdb-bench.cfg",
                        f"hearth.sink.id = influxdb-bench\nurl = http://127.0.0.1:{influx.port}\napi = v1\ndatabase = bench\n"
@@ -248,6 +249,8 @@ def bench_influxdb(n, gzip=True):
         server_cpu = process_cpu_seconds(influx.proc.pid) - server0
         others = busy_seconds() - busy0 - server_cpu - (gateway.cpu_seconds() - gw0)
         rss = gateway.peak_rss_mib()
+        if SHOW_THREADS:
+            print("gateway CPU by thread:", Gateway.thread_delta(threads0, gateway.cpu_by_thread()), flush=True)
         print(f"influxdb sink: first point {t0 - t_config:.1f} s after the configuration was dropped; over the "
               f"{sink_secs:.1f} s: influxd {server_cpu:.1f} s CPU, other processes {others:.1f} s CPU", flush=True)
         gateway.stop()
@@ -384,6 +387,7 @@ def check_payloads(sample, what):
 
 MQTT_TOPIC = "hearth/bench/bench/load"  # the sink's default template: hearth/{gateway}/{device}/{measurement}
 MQTT_FILTER = "hearth/bench/+/+"  # the readings' topics; not hearth/bench/status (the availability topic)
+SHOW_THREADS = False  # --threads
 RAW_CHUNK = 60_000  # lines per mosquitto_pub process: below its 16-bit message id wrap
 
 
@@ -393,6 +397,7 @@ def bench_mqtt(n, qos, unlimited_queue=False, raw_clients=1, batch=5000, nodelay
     try:
         wait("the journal filled", lambda: gateway.acked() >= n, 1800, every=1)
         sub = broker.counter(MQTT_FILTER, n, qos)
+        threads0 = gateway.cpu_by_thread()
         cpu0, t0 = gateway.cpu_seconds(), time.time()
         gateway.config("dev.hearth.sink.mqtt-bench.cfg",
                        f"hearth.sink.id = mqtt-bench\nhost = 127.0.0.1\nport = {broker.port}\nqos = {qos}\n"
@@ -404,6 +409,8 @@ def bench_mqtt(n, qos, unlimited_queue=False, raw_clients=1, batch=5000, nodelay
         sink_start = (sub.first or sub.last) - t0
         sink_secs = sub.last - (sub.first or t0)
         rss = gateway.peak_rss_mib()
+        if SHOW_THREADS:
+            print("gateway CPU by thread:", Gateway.thread_delta(threads0, gateway.cpu_by_thread()), flush=True)
         print(f"mqtt qos{qos} sink: {got} of {n} received by a bare subscriber in {sink_secs:.1f} s "
               f"(the first {sink_start:.1f} s after the configuration was dropped; {sub.last - t0:.1f} s in all)", flush=True)
         gateway.stop()
@@ -617,9 +624,12 @@ def main():
     ap.add_argument("--raw-clients", type=int, default=1, help="mqtt: mosquitto_pub processes sharing the raw run")
     ap.add_argument("--batch", type=int, default=5000, help="mqtt: the sink's hearth.sink.batch.size (as the other sinks here)")
     ap.add_argument("--broker-nodelay", action="store_true", help="mqtt: set_tcp_nodelay true on the broker")
+    ap.add_argument("--threads", action="store_true", help="mqtt, influxdb: also print the gateway's CPU per thread")
     ap.add_argument("--es-version", default="8.19.21")
     ap.add_argument("--es-heap-mb", type=int, default=1024)
     args = ap.parse_args()
+    global SHOW_THREADS
+    SHOW_THREADS = args.threads
     require_distribution()
     if args.sink == "influxdb":
         bench_influxdb(args.readings, not args.no_gzip)

@@ -40,4 +40,20 @@ public interface ReadingSink {
      * @return one outcome per reading
      */
     List<Outcome> deliver(List<Reading> batch) throws Exception;
+
+    /**
+     * Optional: the readings that will most likely be the next batch, given while the current one
+     * is being delivered, on another thread. A sink may do its own work on them now (encode,
+     * compress) and keep the result for the {@link #deliver} whose batch holds the same readings,
+     * so that its server and the gateway work at the same time instead of taking turns. The next
+     * batch may differ (retries, a smaller batch): a sink must check that it got the same reading
+     * objects, in order, and otherwise do the work again. Must be thread-safe against
+     * {@link #deliver}, leave no trace outside the sink, and return quickly compared with a
+     * delivery; a failure is logged and ignored. The default does nothing.
+     *
+     * @param upcoming readings in journal order, oldest first; not to be modified
+     * @since 1.2
+     */
+    default void prepare(List<Reading> upcoming) {
+    }
 }

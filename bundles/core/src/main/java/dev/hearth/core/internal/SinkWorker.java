@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -150,13 +151,17 @@ final class SinkWorker {
                     }
                     consume(f);
                 }
-                // Read and decode the next batch while the sink delivers this one: a store's round
-                // trip and the journal read then overlap instead of adding up.
+                // Read and decode the next batch while the sink delivers this one, and let the sink
+                // prepare it (ReadingSink.prepare): a store's round trip, the journal read and the
+                // sink's encoding then overlap instead of adding up.
                 if (prefetched == null && prefetcher != null) {
                     long after = fetched;
+                    boolean nextIsFetched = pending.size() <= batchSize; // this delivery takes all that waits
                     prefetched = CompletableFuture.supplyAsync(() -> {
                         try {
-                            return read(after);
+                            Fetched f = read(after);
+                            if (nextIsFetched && !f.isEmpty()) prepare(f);
+                            return f;
                         } catch (SQLException e) {
                             throw new CompletionException(e);
                         }
@@ -224,6 +229,25 @@ final class SinkWorker {
             if (filter.test(r)) readings.add(new Pending(row.seq(), r));
         }
         return new Fetched(readings, damaged, rows.get(rows.size() - 1).seq());
+    }
+
+    /**
+     * Offers the sink what will be its next batch if the current one is delivered whole: the
+     * first {@code batchSize} readings fetched. Runs on the prefetcher; whatever the sink does
+     * with it, a failure here never touches delivery.
+     */
+    private void prepare(Fetched f) {
+        if (f.readings().isEmpty()) return;
+        List<Reading> upcoming = new ArrayList<>(Math.min(batchSize, f.readings().size()));
+        for (Pending p : f.readings()) {
+            if (upcoming.size() == batchSize) break;
+            upcoming.add(p.reading());
+        }
+        try {
+            sink.prepare(Collections.unmodifiableList(upcoming));
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("sink {}: preparing the next batch failed: {}", id, e.toString());
+        }
     }
 
     private void consume(Fetched f) {

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.hearth.api.Outcome;
@@ -78,6 +80,59 @@ class ReadingBusTest {
         assertEquals(range(0, 1000), seqs(b.await(1000, WAIT)));
         assertTrue(a.batches().stream().allMatch(batch -> batch.size() <= 7), "batch size respected");
         assertEquals(1000, bus.journalStatus().accepted());
+    }
+
+    /** A sink that takes its time and records what it was told to prepare; its prepare may throw. */
+    static final class PreparingSink implements dev.hearth.api.ReadingSink {
+        final List<List<Reading>> prepared = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<List<Reading>> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile boolean prepareThrows;
+
+        @Override
+        public List<dev.hearth.api.Outcome> deliver(List<Reading> batch) throws Exception {
+            Thread.sleep(40); // a server's round trip: the next batch is fetched and prepared meanwhile
+            delivered.add(batch);
+            return dev.hearth.api.Outcome.all(dev.hearth.api.Outcome.DELIVERED, batch.size());
+        }
+
+        @Override
+        public void prepare(List<Reading> upcoming) {
+            prepared.add(upcoming);
+            if (prepareThrows) throw new IllegalStateException("prepare failed on purpose");
+        }
+
+        /** Delivered batches whose readings are, object for object, a list that prepare got before. */
+        long preparedBatches() {
+            return delivered.stream().filter(b -> prepared.stream().anyMatch(p -> sameObjects(p, b))).count();
+        }
+
+        static boolean sameObjects(List<Reading> a, List<Reading> b) {
+            if (a.size() != b.size()) return false;
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i) != b.get(i)) return false;
+            }
+            return true;
+        }
+    }
+
+    @ParameterizedTest(name = "prepare throws: {0}")
+    @ValueSource(booleans = { false, true })
+    void theNextBatchIsOfferedToPrepareWhileOneIsDelivered(boolean prepareThrows) throws Exception {
+        open(settings());
+        for (int i = 0; i < 10; i++) bus.publish(readings("d", i * 100, 100)).get(10, TimeUnit.SECONDS);
+        PreparingSink sink = new PreparingSink();
+        sink.prepareThrows = prepareThrows;
+        bus.addSink("p", sink, "", r -> true, 100);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sink.delivered.stream().mapToInt(List::size).sum() < 1000 && System.nanoTime() < deadline) Thread.sleep(20);
+        List<Reading> all = sink.delivered.stream().flatMap(List::stream).toList();
+        assertEquals(range(0, 1000), seqs(all), "every reading once, in order, whatever prepare does");
+        for (List<Reading> p : sink.prepared) {
+            assertTrue(p.size() <= 100, "never more than a batch");
+            assertThrows(UnsupportedOperationException.class, () -> p.add(p.get(0)), "read-only");
+        }
+        // the first batch is read before any delivery; each later one was fetched, and offered, during the one before
+        assertEquals(sink.delivered.size() - 1, sink.preparedBatches(), "every batch after the first was prepared");
     }
 
     @Test

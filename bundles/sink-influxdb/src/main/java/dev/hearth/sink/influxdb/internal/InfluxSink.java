@@ -86,6 +86,17 @@ public final class InfluxSink implements ReadingSink {
         return writer.write(batch);
     }
 
+    /** For tests. */
+    InfluxWriter writer() {
+        return writer;
+    }
+
+    /** The next batch's first request is encoded and compressed while this one is at the server. */
+    @Override
+    public void prepare(List<Reading> upcoming) {
+        writer.prepare(upcoming);
+    }
+
     @Deactivate
     void deactivate() {
         if (registration != null) {

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -66,8 +67,19 @@ final class InfluxWriter {
     private final BodyBuffer[] compressed = { new BodyBuffer(64 * 1024), new BodyBuffer(64 * 1024) };
     /** A request was given up on without an answer: its body buffers must not be written again. */
     private boolean abandoned;
-    private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
-    private final CRC32 crc = new CRC32();
+    private final Gzip gzip = new Gzip();
+    /**
+     * The first request of the next batch, encoded and compressed by {@link #prepare} on the core's
+     * prefetch thread while the current batch is being written; taken by the {@link #write} whose
+     * batch holds the same readings, dropped by any other.
+     */
+    private final AtomicReference<Prepared> prepared = new AtomicReference<>();
+    /** The preparer's own encoder and deflater (prepare runs beside write); guarded by itself. */
+    private final Preparer preparer;
+    /** Writes that found their first request prepared; for tests and the curious. */
+    private final java.util.concurrent.atomic.AtomicLong preparedWrites = new java.util.concurrent.atomic.AtomicLong();
+    /** Buffers of a used prepared batch, handed back for the next prepare. */
+    private final AtomicReference<Buffers> spare = new AtomicReference<>();
     /** What the buffers keep between batches: a default batch of short lines fits. */
     private static final int KEEP_BYTES = 1 << 20;
 
@@ -75,6 +87,7 @@ final class InfluxWriter {
         this.settings = settings;
         this.clock = clock;
         this.lineProtocol = new LineProtocol(settings.deviceTag(), settings.precision());
+        this.preparer = new Preparer(new LineProtocol(settings.deviceTag(), settings.precision()), new Gzip());
         this.writeUri = settings.writeUri();
         this.authorization = settings.authorization();
         HttpClient.Builder builder = HttpClient.newBuilder()
@@ -94,21 +107,33 @@ final class InfluxWriter {
      * gateway's work and the server's then overlap instead of adding up.
      */
     synchronized List<Outcome> write(List<Reading> batch) {
-        Batch b = new Batch(batch);
+        Prepared ahead = prepared.getAndSet(null);
+        if (ahead != null && !ahead.isFor(batch)) {
+            spare.set(ahead.buffers());
+            ahead = null;
+        }
+        Batch b = ahead != null ? ahead.batch() : new Batch(batch, plain);
         try {
             Outcome stop = null; // once the server says "not now", the rest of the batch waits too
             int buffer = 0;
-            b.encodeUpTo(settings.batchSize());
-            Request next = b.lines > 0 ? prepare(b, 0, b.lines, buffer) : null;
+            Request next;
+            if (ahead != null) {
+                preparedWrites.incrementAndGet();
+                // encoded and compressed beforehand into the prepared buffers; compressed[0] stays free for its halves
+                next = ahead.first();
+            } else {
+                b.encodeUpTo(settings.batchSize(), lineProtocol);
+                next = b.lines > 0 ? prepare(b, 0, b.lines, buffer) : null;
+            }
             while (next != null) {
                 Request current = next.send();
                 buffer ^= 1;
-                b.encodeUpTo(current.to() + settings.batchSize());
+                b.encodeUpTo(current.to() + settings.batchSize(), lineProtocol);
                 next = b.lines > current.to() ? prepare(b, current.to(), b.lines, buffer) : null;
                 stop = settle(b, current.from(), current.to(), current.await(), compressed[buffer ^ 1]);
                 if (stop != null) break;
             }
-            b.encodeUpTo(Integer.MAX_VALUE); // readings that cannot be written are rejected even when the rest must wait
+            b.encodeUpTo(Integer.MAX_VALUE, lineProtocol); // readings that cannot be written are rejected even when the rest must wait
             if (stop != null) {
                 for (int k = 0; k < b.lines; k++) {
                     if (b.outcomes[b.indexes[k]] == null) b.outcomes[b.indexes[k]] = stop;
@@ -125,26 +150,77 @@ final class InfluxWriter {
                 plain.shrinkTo(KEEP_BYTES);
                 compressed[0].shrinkTo(KEEP_BYTES);
                 compressed[1].shrinkTo(KEEP_BYTES);
+                if (ahead != null) {
+                    ahead.buffers().shrink();
+                    spare.set(ahead.buffers());
+                }
             }
         }
         return Arrays.asList(b.outcomes);
     }
 
     /**
-     * A batch being written: its lines go once into {@link #plain}, line {@code k} being reading
+     * Encodes and compresses the first request of {@code upcoming} now, for the {@link #write} of
+     * the same readings (see {@code ReadingSink.prepare}). Never blocks on a write in progress:
+     * it has its own encoder, deflater and buffers.
+     */
+    void prepare(List<Reading> upcoming) {
+        if (upcoming.isEmpty()) return;
+        synchronized (preparer) {
+            Buffers buffers = spare.getAndSet(null);
+            if (buffers == null) buffers = new Buffers(new BodyBuffer(KEEP_BYTES), new BodyBuffer(64 * 1024));
+            Batch b = new Batch(upcoming, buffers.plain());
+            b.encodeUpTo(settings.batchSize(), preparer.lineProtocol());
+            Request first = b.lines == 0 ? null
+                    : new Request(0, b.lines, request(buffers.plain(), b.ends[0], b.ends[b.lines], buffers.gz(), preparer.gzip()));
+            prepared.set(new Prepared(List.copyOf(upcoming), b, first, buffers));
+        }
+    }
+
+    long preparedWrites() {
+        return preparedWrites.get();
+    }
+
+    /** Lines and compressed body of one prepared batch. */
+    private record Buffers(BodyBuffer plain, BodyBuffer gz) {
+        void shrink() {
+            plain.shrinkTo(KEEP_BYTES);
+            gz.shrinkTo(KEEP_BYTES);
+        }
+    }
+
+    private record Preparer(LineProtocol lineProtocol, Gzip gzip) {
+    }
+
+    /** A batch encoded ahead, its first request (null if every reading was rejected), and the buffers holding them. */
+    private record Prepared(List<Reading> readings, Batch batch, Request first, Buffers buffers) {
+        /** Whether {@code batch} is these very readings, in this order. */
+        boolean isFor(List<Reading> other) {
+            if (other.size() != readings.size()) return false;
+            for (int i = 0; i < readings.size(); i++) {
+                if (other.get(i) != readings.get(i)) return false;
+            }
+            return true;
+        }
+    }
+
+    /**
+     * A batch being written: its lines go once into {@code plain}, line {@code k} being reading
      * {@code indexes[k]} at bytes {@code ends[k]..ends[k+1]}; a request is a slice of them, so the
      * halves of a refused request need no second encoding.
      */
-    private final class Batch {
+    private static final class Batch {
         final List<Reading> readings;
+        final BodyBuffer plain;
         final Outcome[] outcomes;
         final int[] indexes;
         final int[] ends;
         int lines;
         private int next;
 
-        Batch(List<Reading> readings) {
+        Batch(List<Reading> readings, BodyBuffer plain) {
             this.readings = readings;
+            this.plain = plain;
             this.outcomes = new Outcome[readings.size()];
             this.indexes = new int[readings.size()];
             this.ends = new int[readings.size() + 1];
@@ -152,7 +228,7 @@ final class InfluxWriter {
         }
 
         /** Encodes readings until {@code target} lines are ready or the batch is done; unwritable ones are rejected. */
-        void encodeUpTo(int target) {
+        void encodeUpTo(int target, LineProtocol lineProtocol) {
             while (lines < target && next < readings.size()) {
                 int i = next++;
                 String problem = lineProtocol.encode(readings.get(i), plain);
@@ -213,7 +289,7 @@ final class InfluxWriter {
 
     /** Lines {@code from..to} of the batch as a request, compressed into {@code compressed[buffer]} if gzip is on. */
     private Request prepare(Batch b, int from, int to, int buffer) {
-        return new Request(from, to, request(b.ends[from], b.ends[to], compressed[buffer]));
+        return new Request(from, to, request(b.plain, b.ends[from], b.ends[to], compressed[buffer], gzip));
     }
 
     /**
@@ -233,8 +309,8 @@ final class InfluxWriter {
                     return null;
                 }
                 int middle = (from + to) >>> 1;
-                Outcome stop = settle(b, from, middle, new Request(from, middle, request(b.ends[from], b.ends[middle], gz)).send().await(), gz);
-                return stop != null ? stop : settle(b, middle, to, new Request(middle, to, request(b.ends[middle], b.ends[to], gz)).send().await(), gz);
+                Outcome stop = settle(b, from, middle, new Request(from, middle, request(b.plain, b.ends[from], b.ends[middle], gz, gzip)).send().await(), gz);
+                return stop != null ? stop : settle(b, middle, to, new Request(middle, to, request(b.plain, b.ends[middle], b.ends[to], gz, gzip)).send().await(), gz);
             }
             default -> {
                 return answer.retry();
@@ -251,14 +327,15 @@ final class InfluxWriter {
     }
 
     /**
-     * A request for bytes {@code start..end} of {@link #plain}, compressed into {@code gz} if gzip
-     * is on. The HTTP client copies a body when it starts sending it, which is before any answer;
-     * the buffers are only written again after the request's answer (see {@link #abandoned}).
+     * A request for bytes {@code start..end} of {@code plain}, compressed into {@code gz} with
+     * {@code gzip} if gzip is on. The HTTP client copies a body when it starts sending it, which is
+     * before any answer; the buffers are only written again after the request's answer (see
+     * {@link #abandoned}).
      */
-    private HttpRequest request(int start, int end, BodyBuffer gz) {
+    private HttpRequest request(BodyBuffer plain, int start, int end, BodyBuffer gz, Gzip gzip) {
         HttpRequest.BodyPublisher body;
         if (settings.gzip()) {
-            gzip(plain.array(), start, end - start, gz);
+            gzip.compress(plain.array(), start, end - start, gz);
             body = HttpRequest.BodyPublishers.ofByteArray(gz.array(), 0, gz.length());
         } else {
             body = HttpRequest.BodyPublishers.ofByteArray(plain.array(), start, end - start);
@@ -291,36 +368,50 @@ final class InfluxWriter {
     private static final byte[] GZIP_HEADER = { 0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff };
 
     /**
-     * Compresses {@code length} bytes of {@code data} from {@code offset} into {@link #compressed}
-     * as one gzip member, with one reused deflater. Fastest level: line protocol still shrinks ~5x,
-     * for a third of the CPU of the default level, which matters on a Pi that shares its cores with
-     * everything else.
+     * One gzip member per call, with a reused deflater (not thread-safe: one per thread of use).
+     * Fastest level: line protocol still shrinks ~5x, for a third of the CPU of the default level,
+     * which matters on a Pi that shares its cores with everything else. By hand around
+     * {@link Deflater} because GZIPOutputStream allocates a deflater and buffers per stream.
      */
-    private void gzip(byte[] data, int offset, int length, BodyBuffer compressed) {
-        compressed.truncate(0);
-        compressed.reserve(GZIP_HEADER.length + length / 4 + 64);
-        System.arraycopy(GZIP_HEADER, 0, compressed.array(), 0, GZIP_HEADER.length);
-        compressed.truncate(GZIP_HEADER.length);
-        deflater.reset();
-        deflater.setInput(data, offset, length);
-        deflater.finish();
-        while (!deflater.finished()) {
-            compressed.reserve(Math.max(8192, length / 8));
-            int n = deflater.deflate(compressed.array(), compressed.length(), compressed.array().length - compressed.length());
-            compressed.truncate(compressed.length() + n);
+    private static final class Gzip {
+        private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+        private final CRC32 crc = new CRC32();
+
+        /** Compresses {@code length} bytes of {@code data} from {@code offset} into {@code compressed}. */
+        void compress(byte[] data, int offset, int length, BodyBuffer compressed) {
+            compressed.truncate(0);
+            compressed.reserve(GZIP_HEADER.length + length / 4 + 64);
+            System.arraycopy(GZIP_HEADER, 0, compressed.array(), 0, GZIP_HEADER.length);
+            compressed.truncate(GZIP_HEADER.length);
+            deflater.reset();
+            deflater.setInput(data, offset, length);
+            deflater.finish();
+            while (!deflater.finished()) {
+                compressed.reserve(Math.max(8192, length / 8));
+                int n = deflater.deflate(compressed.array(), compressed.length(), compressed.array().length - compressed.length());
+                compressed.truncate(compressed.length() + n);
+            }
+            crc.reset();
+            crc.update(data, offset, length);
+            int sum = (int) crc.getValue();
+            compressed.reserve(8);
+            for (int v : new int[] { sum, length }) { // little-endian CRC-32 and size mod 2^32
+                compressed.ascii((char) (v & 0xff)).ascii((char) (v >>> 8 & 0xff)).ascii((char) (v >>> 16 & 0xff)).ascii((char) (v >>> 24 & 0xff));
+            }
         }
-        crc.reset();
-        crc.update(data, offset, length);
-        int sum = (int) crc.getValue();
-        compressed.reserve(8);
-        for (int v : new int[] { sum, length }) { // little-endian CRC-32 and size mod 2^32
-            compressed.ascii((char) (v & 0xff)).ascii((char) (v >>> 8 & 0xff)).ascii((char) (v >>> 16 & 0xff)).ascii((char) (v >>> 24 & 0xff));
+
+        void end() {
+            deflater.end();
         }
     }
 
-    /** Releases the deflater's native memory; the writer is not used after. */
+    /** Releases the deflaters' native memory; the writer is not used after. */
     synchronized void close() {
-        deflater.end();
+        gzip.end();
+        synchronized (preparer) {
+            preparer.gzip().end();
+            prepared.set(null);
+        }
     }
 
     /** The server's own words: the JSON {@code error} (1.x) or {@code message} (2.x, QuestDB), else the body. */

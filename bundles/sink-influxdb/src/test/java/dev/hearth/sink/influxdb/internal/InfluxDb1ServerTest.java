@@ -15,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -124,6 +126,53 @@ class InfluxDb1ServerTest {
             }
         }
         assertEquals(1 + 17, server.count(DB, "SELECT COUNT(v) FROM conflict"));
+    }
+
+    /**
+     * ReadingSink.prepare: a batch encoded and compressed ahead is written exactly as one encoded
+     * at delivery (a type conflict split out and rejected, an unwritable reading rejected, a first
+     * request shorter than the batch, gzip on and off); a prepared batch that is not the one
+     * delivered is dropped, never written.
+     */
+    @ParameterizedTest(name = "gzip {0}")
+    @ValueSource(booleans = { true, false })
+    void aPreparedBatchIsWrittenAsIfEncodedAtDelivery(boolean gzip) throws Exception {
+        String m = "prepared_" + gzip;
+        InfluxSink sink = sink(TestSettings.with(TestSettings.v1(server.url(), DB), Precision.MS, gzip, 40));
+        Instant t0 = Instant.parse("2026-11-28T12:00:00Z");
+        assertEquals(List.of(Outcome.DELIVERED), sink.deliver(List.of(Reading.of("d", m).field("v", 0.5).at(t0).build())));
+
+        List<Reading> batch = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            Reading.Builder b = Reading.of("d", m).at(t0.plusSeconds(i));
+            if (i == 7) b.field("v", "text"); // a type conflict inside the prepared first request (lines 1-40)
+            else if (i == 9) b.tag("bad", "line\nbreak").field("v", 2.0); // never encodable
+            else if (i == 70) b.field("v", true); // a conflict in a later request, encoded at delivery
+            else b.field("v", i * 1.0);
+            batch.add(b.build());
+        }
+        sink.prepare(batch);
+        List<Outcome> outcomes = sink.deliver(batch);
+        assertEquals(1, sink.writer().preparedWrites(), "the prepared request was used");
+        for (int i = 0; i < batch.size(); i++) {
+            if (i == 6 || i == 69) assertTrue(outcomes.get(i).reason().contains("field type conflict"), outcomes.get(i).toString());
+            else if (i == 8) assertTrue(outcomes.get(i).reason().contains("control character"), outcomes.get(i).toString());
+            else assertEquals(Outcome.DELIVERED, outcomes.get(i), "reading " + (i + 1));
+        }
+        assertEquals(1 + 97, server.count(DB, "SELECT COUNT(v) FROM " + m));
+
+        // prepared, then another batch delivered: that one is written, the prepared one is not
+        List<Reading> other = List.of(Reading.of("d", m).field("v", 500.0).at(t0.plusSeconds(500)).build());
+        List<Reading> notDelivered = List.of(Reading.of("d", m).field("v", 600.0).at(t0.plusSeconds(600)).build());
+        sink.prepare(notDelivered);
+        assertEquals(List.of(Outcome.DELIVERED), sink.deliver(other));
+        assertEquals(1, sink.writer().preparedWrites(), "a different batch is encoded afresh");
+        assertEquals(1 + 97 + 1, server.count(DB, "SELECT COUNT(v) FROM " + m), "the prepared batch was not written");
+        // equal readings are not the same objects: encoded afresh too, and written once
+        sink.prepare(List.of(Reading.of("d", m).field("v", 600.0).at(t0.plusSeconds(600)).build()));
+        assertEquals(List.of(Outcome.DELIVERED), sink.deliver(notDelivered));
+        assertEquals(1, sink.writer().preparedWrites());
+        assertEquals(1 + 97 + 2, server.count(DB, "SELECT COUNT(v) FROM " + m));
     }
 
     @Test
