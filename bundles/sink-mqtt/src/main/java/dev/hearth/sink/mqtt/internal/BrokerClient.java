@@ -29,8 +29,10 @@ import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 
 import io.reactivex.processors.UnicastProcessor;
+import io.reactivex.schedulers.Schedulers;
 
 import dev.hearth.mqtt.BrokerSettings;
+import dev.hearth.mqtt.ChannelTuning;
 import dev.hearth.mqtt.MqttClients;
 
 /**
@@ -75,6 +77,9 @@ final class BrokerClient {
         BrokerSettings connection = settings.connection();
         if (connection.version() == 5) {
             Mqtt5ClientBuilder b = MqttClients.mqtt5(connection)
+                    // results, and publishes a window lets go, on the client's event loop: no hop through RxJava's pool
+                    .executorConfig().applicationScheduler(Schedulers.trampoline()).applyExecutorConfig()
+                    .addConnectedListener(ChannelTuning.quickAcks()) // a batch's last PUBACK without the 40 ms delayed ACK
                     .addConnectedListener(context -> onConnect())
                     .addDisconnectedListener(this::disconnected)
                     .willPublish().topic(settings.availabilityTopic()).payload(OFFLINE).qos(MqttQos.AT_LEAST_ONCE)
@@ -87,6 +92,9 @@ final class BrokerClient {
                     p -> onMessage.accept(p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
         } else {
             Mqtt3ClientBuilder b = MqttClients.mqtt3(connection)
+                    // results, and publishes a window lets go, on the client's event loop: no hop through RxJava's pool
+                    .executorConfig().applicationScheduler(Schedulers.trampoline()).applyExecutorConfig()
+                    .addConnectedListener(ChannelTuning.quickAcks()) // a batch's last PUBACK without the 40 ms delayed ACK
                     .addConnectedListener(context -> onConnect())
                     .addDisconnectedListener(this::disconnected)
                     .willPublish().topic(settings.availabilityTopic()).payload(OFFLINE).qos(MqttQos.AT_LEAST_ONCE)
@@ -155,9 +163,12 @@ final class BrokerClient {
      * Opens one publish flow for a batch of at most {@code capacity} messages: the client pipelines
      * them within the broker's receive maximum while later ones are still being added (a future per
      * message cost more than the payloads). The caller adds messages from one thread, then waits.
+     *
+     * @param window at QoS 1 and 2, the most messages in the flow without PUBACK/PUBCOMP (0: no limit
+     *     of ours); later ones wait in the batch and go in as acknowledgements come
      */
-    Flow openFlow(int capacity, int qos, boolean retain) {
-        return new Flow(capacity, MqttQos.fromCode(qos), retain);
+    Flow openFlow(int capacity, int qos, boolean retain, int window) {
+        return new Flow(capacity, MqttQos.fromCode(qos), retain, qos == 0 ? 0 : window);
     }
 
     /** One batch's publishes, added in order, and their results. */
@@ -168,44 +179,49 @@ final class BrokerClient {
         private final UnicastProcessor<Mqtt5Publish> source5;
         private final UnicastProcessor<Mqtt3Publish> source3;
 
-        private Flow(int capacity, MqttQos qos, boolean retain) {
-            this.results = new BatchPublish(capacity);
+        private Flow(int capacity, MqttQos qos, boolean retain, int window) {
             this.qos = qos;
             this.retain = retain;
+            // a window hands publishes over as acknowledgements come: fewer wait in the processor
+            int buffer = Math.max(1, window > 0 ? Math.min(window, capacity) : capacity);
             if (rx5 != null) {
-                source5 = UnicastProcessor.create(Math.max(1, capacity));
+                UnicastProcessor<Mqtt5Publish> source = UnicastProcessor.create(buffer);
+                source5 = source;
                 source3 = null;
-                rx5.publish(source5).subscribe(results.subscriber(r -> r.getPublish(), r -> r.getError()));
+                results = new BatchPublish(capacity, window, p -> source.onNext((Mqtt5Publish) p), source::onComplete);
+                rx5.publish(source).subscribe(results.subscriber(r -> r.getPublish(), r -> r.getError()));
             } else {
-                source3 = UnicastProcessor.create(Math.max(1, capacity));
+                UnicastProcessor<Mqtt3Publish> source = UnicastProcessor.create(buffer);
+                source3 = source;
                 source5 = null;
-                rx3.publish(source3).subscribe(results.subscriber(r -> r.getPublish(), r -> r.getError()));
+                results = new BatchPublish(capacity, window, p -> source.onNext((Mqtt3Publish) p), source::onComplete);
+                rx3.publish(source).subscribe(results.subscriber(r -> r.getPublish(), r -> r.getError()));
             }
         }
 
-        /** Sends one more message; its topic was parsed once by the client ({@link MqttTopic#of}). */
+        /**
+         * Sends one more message, at once or, with a full window, when an acknowledgement makes room;
+         * its topic was parsed once by the client ({@link MqttTopic#of}). Never waits.
+         */
         void add(MqttTopic topic, byte[] payload) {
             if (source5 != null) {
                 Mqtt5Publish p = Mqtt5Publish.builder().topic(topic).qos(qos).retain(retain).payload(payload)
                         .userProperties(userProperties).build();
                 results.add(p);
-                source5.onNext(p);
             } else {
                 Mqtt3Publish p = Mqtt3Publish.builder().topic(topic).qos(qos).retain(retain).payload(payload).build();
                 results.add(p);
-                source3.onNext(p);
             }
         }
 
         /**
-         * Waits until each message was acknowledged (QoS 0: written), failed, or {@code deadline}
-         * ({@link System#nanoTime()}) passed; returns, in the order added, {@code null} for
+         * Waits until each message was acknowledged (QoS 0: written) or failed, or until no
+         * acknowledgement came for {@code quietNanos}; returns, in the order added, {@code null} for
          * acknowledged, else why not ({@link BatchPublish#TIMED_OUT} if no answer came in time).
          */
-        Throwable[] finish(long deadline) throws InterruptedException {
-            if (source5 != null) source5.onComplete();
-            else source3.onComplete();
-            return results.await(deadline);
+        Throwable[] finish(long quietNanos) throws InterruptedException {
+            results.close();
+            return results.await(quietNanos);
         }
     }
 

@@ -13,14 +13,23 @@ import dev.hearth.support.net.Secret;
  *
  * @param connection host, port, version, client id, credentials, TLS, reconnect backoff: the keys
  *     every Hearth MQTT component shares, checked by {@link BrokerSettings}
+ * @param sendWindow the most QoS 1/2 publishes of a batch without acknowledgement at once, 0 for no
+ *     limit of the sink's own (MQTT 5: the client keeps within the broker's receive maximum anyway)
  */
 record MqttSettings(String sinkId, String gateway, BrokerSettings connection, TopicTemplate topic, int qos,
         boolean retain, String availabilityTopic, boolean haDiscovery, String haPrefix, int maxPayloadBytes,
-        Duration ackTimeout) {
+        Duration ackTimeout, int sendWindow) {
 
     private static final Pattern SINK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Used when the framework property {@code hearth.gateway.id} is missing (only outside the launcher). */
     static final String DEFAULT_GATEWAY = "hearth";
+    /**
+     * The send window over MQTT 3.1.1 unless {@code max_inflight} says otherwise: Mosquitto's default
+     * {@code max_inflight_messages}. 3.1.1 cannot tell the client the broker's limit, and Mosquitto
+     * answers a QoS 2 message over it with an ordinary PUBREC and drops it (its reason code 0x97 has
+     * no place in a 3.1.1 PUBREC).
+     */
+    static final int MQTT3_WINDOW = 20;
 
     /** "host:port", as error messages name the broker. */
     String broker() {
@@ -69,8 +78,13 @@ record MqttSettings(String sinkId, String gateway, BrokerSettings connection, To
         }
         if (c.max__payload__kib() < 1) throw new IllegalArgumentException("max_payload_kib must be at least 1");
         if (c.ack__timeout__s() < 1) throw new IllegalArgumentException("ack_timeout_s must be at least 1");
+        if (c.max__inflight() < 0 || c.max__inflight() > 65535) {
+            throw new IllegalArgumentException("max_inflight " + c.max__inflight() + ": 1 to 65535, or 0 for "
+                    + MQTT3_WINDOW + " over MQTT 3.1.1 and the broker's receive maximum over MQTT 5");
+        }
+        int window = c.max__inflight() > 0 ? c.max__inflight() : connection.version() == 3 ? MQTT3_WINDOW : 0;
         return new MqttSettings(sinkId, gateway, connection, topic, c.qos(), c.retain(), availability, c.ha__discovery(),
-                haPrefix, c.max__payload__kib() * 1024, Duration.ofSeconds(c.ack__timeout__s()));
+                haPrefix, c.max__payload__kib() * 1024, Duration.ofSeconds(c.ack__timeout__s()), c.qos() == 0 ? 0 : window);
     }
 
     private static String trim(String s) {

@@ -102,7 +102,7 @@ public final class MqttSink implements ReadingSink {
         int count = 0;
         ReadingJsonEncoder encoder = new ReadingJsonEncoder();
         // one flow for the batch: the first readings are on their way while the rest are encoded
-        BrokerClient.Flow flow = client.openFlow(batch.size(), settings.qos(), settings.retain());
+        BrokerClient.Flow flow = client.openFlow(batch.size(), settings.qos(), settings.retain(), settings.sendWindow());
         try {
             for (int i = 0; i < outcomes.length; i++) {
                 Reading r = batch.get(i);
@@ -128,11 +128,11 @@ public final class MqttSink implements ReadingSink {
                 flow.add(topic, p.json());
             }
         } catch (RuntimeException e) {
-            flow.finish(System.nanoTime()); // ends the flow now: what was handed over is retried with the batch
+            flow.finish(0); // ends the flow now: what was handed over is retried with the batch
             throw e;
         }
-        // one deadline for the whole batch, from when the last message was handed over
-        Throwable[] errors = flow.finish(System.nanoTime() + settings.ackTimeout().toNanos());
+        // the batch ends when every message is answered, or when no acknowledgement came for ack_timeout_s
+        Throwable[] errors = flow.finish(settings.ackTimeout().toNanos());
         for (int m = 0; m < count; m++) outcomes[slot[m]] = outcome(errors[m], sent[m]);
         return Arrays.asList(outcomes);
     }
@@ -140,7 +140,7 @@ public final class MqttSink implements ReadingSink {
     private Outcome outcome(Throwable error, String topic) {
         if (error == null) return Outcome.DELIVERED;
         if (error == BatchPublish.TIMED_OUT) {
-            return Outcome.retry("no acknowledgement from broker " + settings.broker() + " within "
+            return Outcome.retry("no acknowledgement from broker " + settings.broker() + " for "
                     + settings.ackTimeout().toSeconds() + " s");
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

@@ -102,6 +102,13 @@ public @interface MqttSinkConfig {
             + "readings not acknowledged by then are retried.", min = "1")
     int ack__timeout__s() default 10;
 
+    @AttributeDefinition(name = "Most unacknowledged publishes", description = "At QoS 1 and 2, the most readings "
+            + "published and not yet acknowledged at once. 0: 20 over MQTT 3.1.1 (Mosquitto's default "
+            + "max_inflight_messages; a 3.1.1 broker cannot say its limit, and Mosquitto drops QoS 2 messages over it "
+            + "while acknowledging them), and over MQTT 5 the broker's receive maximum only. Over MQTT 3.1.1 set it to "
+            + "the broker's max_inflight_messages if that is not 20.", min = "0", max = "65535")
+    int max__inflight() default 0;
+
     @AttributeDefinition(name = "Longest reconnect delay (s)", description = "Reconnects back off from 1 s up to this.",
             min = "1")
     int reconnect__max__s() default 30;

@@ -77,4 +77,24 @@ class MqttPayloadTest {
         assertThrows(IllegalArgumentException.class, () -> MqttSettings.from(Configs.mqtt(Map.of("hearth_sink_id", "x",
                 "tls__sha256", "ab")), "g"));
     }
+    @Test
+    void theSendWindowIs20OverMqtt3AndTheBrokersOverMqtt5UnlessSet() {
+        assertEquals(20, window(Map.of("version", 3, "qos", 2)));
+        assertEquals(20, window(Map.of("version", 3)));
+        assertEquals(0, window(Map.of("version", 3, "qos", 0)), "QoS 0 has no acknowledgements to wait for");
+        assertEquals(0, window(Map.of()), "MQTT 5: the client keeps within the broker's receive maximum");
+        assertEquals(7, window(Map.of("max__inflight", 7)));
+        assertEquals(100, window(Map.of("version", 3, "qos", 2, "max__inflight", 100)));
+        assertEquals(65535, window(Map.of("max__inflight", 65535)));
+        for (int bad : new int[] { -1, 65536, Integer.MIN_VALUE }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> window(Map.of("max__inflight", bad)));
+            assertTrue(e.getMessage().startsWith("max_inflight " + bad + ": "), e.getMessage());
+        }
+    }
+
+    private static int window(Map<String, Object> values) {
+        Map<String, Object> all = new java.util.HashMap<>(values);
+        all.put("hearth_sink_id", "x");
+        return MqttSettings.from(Configs.mqtt(all), "g").sendWindow();
+    }
 }
