@@ -355,14 +355,21 @@ class Mosquitto:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def reading_id(seq, device="bench", bundle_version="0.1.0.SNAPSHOT"):
+    """Reading.id() of the load generator's reading `seq`: 128 bits of SHA-256 over its parts, in hex."""
+    ms = EPOCH_START_MS + seq
+    value = (seq % 1000) / 10
+    ident = (f"{device}\0load\1bundle_version\0{bundle_version}\0\1seq\0i{seq}\0value\0f{value!r}\0"
+             f"\1{ms // 1000}.{(ms % 1000) * 1_000_000}")
+    return hashlib.sha256(ident.encode()).hexdigest()[:32]
+
+
 def mqtt_payload(seq, device="bench", bundle_version="0.1.0.SNAPSHOT"):
     """Byte for byte what the MQTT sink publishes for the load generator's reading `seq`
     (dev.hearth.json.ReadingJson: Reading.id(), Instant.toString(), Gson's compact output)."""
     ms = EPOCH_START_MS + seq
     value = (seq % 1000) / 10
-    ident = (f"{device}\0load\1bundle_version\0{bundle_version}\0\1seq\0i{seq}\0value\0f{value!r}\0"
-             f"\1{ms // 1000}.{(ms % 1000) * 1_000_000}")
-    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    digest = reading_id(seq, device, bundle_version)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + (f".{ms % 1000:03d}" if ms % 1000 else "") + "Z"
     return json.dumps({"id": digest, "device": device, "measurement": "load", "time": stamp,
                        "tags": {"bundle_version": bundle_version}, "fields": {"seq": seq, "value": value}},
@@ -391,7 +398,7 @@ SHOW_THREADS = False  # --threads
 RAW_CHUNK = 60_000  # lines per mosquitto_pub process: below its 16-bit message id wrap
 
 
-def bench_mqtt(n, qos, unlimited_queue=False, raw_clients=1, batch=5000, nodelay=False):
+def bench_mqtt(n, qos, unlimited_queue=False, raw_clients=1, batch=5000, nodelay=False, version=5):
     broker = Mosquitto(unlimited_queue, nodelay)
     gateway = Gateway("core,loadgen,mqtt", n)
     try:
@@ -401,7 +408,7 @@ def bench_mqtt(n, qos, unlimited_queue=False, raw_clients=1, batch=5000, nodelay
         cpu0, t0 = gateway.cpu_seconds(), time.time()
         gateway.config("dev.hearth.sink.mqtt-bench.cfg",
                        f"hearth.sink.id = mqtt-bench\nhost = 127.0.0.1\nport = {broker.port}\nqos = {qos}\n"
-                       f"hearth.sink.batch.size = {batch}\n")
+                       f"hearth.sink.batch.size = {batch}\nversion = {version}\n")
         got = sub.wait(3600)
         # Both sides are timed from the first message the subscriber got to the last: the sink's start
         # (FileInstall's 1 s poll, activation, connecting) is printed apart, as is the raw client's.
@@ -432,8 +439,9 @@ def bench_mqtt(n, qos, unlimited_queue=False, raw_clients=1, batch=5000, nodelay
                     for seq in seqs[start:start + RAW_CHUNK]:
                         f.write(mqtt_payload(seq) + "\n")
                     chunks[c].append(f.name)
-        command = ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-V", "mqttv5",
-                   "-D", "publish", "user-property", "hearth-gateway", "bench", "-t", MQTT_TOPIC, "-q", str(qos), "-l"]
+        # MQTT 3.1.1 has no user properties: the sink sends none there either
+        protocol = ["-V", "mqttv5", "-D", "publish", "user-property", "hearth-gateway", "bench"] if version == 5 else ["-V", "mqttv311"]
+        command = ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port)] + protocol + ["-t", MQTT_TOPIC, "-q", str(qos), "-l"]
 
         def publish_all(paths):
             for path in paths:
@@ -509,9 +517,13 @@ class Elasticsearch:
         except OSError:
             return False
 
-    def count(self, prefix):
+    def count(self, prefix, refresh=True):
+        """Documents under prefix-*. The timed waits pass refresh=False: a forced refresh at every poll
+        (4 a second) made tiny segments and merges that cost the longer-running side more CPU;
+        without it the count lags by Elasticsearch's own 1 s refresh, alike on both sides."""
         try:
-            self.request("POST", f"/{prefix}-*/_refresh")
+            if refresh:
+                self.request("POST", f"/{prefix}-*/_refresh")
             return self.request("GET", f"/{prefix}-*/_count")["count"]
         except (OSError, KeyError):
             return 0
@@ -543,7 +555,9 @@ def newest_jdk():
 
 
 def bulk_files(n, directory, batch=5000, prefix="raw"):
-    """The load generator's readings as NDJSON _bulk bodies shaped like the sink's documents, `batch` per file."""
+    """The load generator's readings as NDJSON _bulk bodies shaped like the sink's documents, `batch` per file,
+    with the sink's _id (the reading id): an id lookup costs Elasticsearch more for random ids than for
+    sequential ones (which an earlier version of this script used, doubling the raw rate)."""
     files = []
     for start in range(1, n + 1, batch):
         path = os.path.join(directory, f"bulk-{start:09d}.ndjson")
@@ -552,7 +566,7 @@ def bulk_files(n, directory, batch=5000, prefix="raw"):
                 ms = EPOCH_START_MS + seq
                 stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
                 f.write(json.dumps({"index": {"_index": prefix + "-" + time.strftime("%Y.%m.%d", time.gmtime(ms // 1000)),
-                                              "_id": "%032x" % seq}}, separators=(",", ":")) + "\n")
+                                              "_id": reading_id(seq)}}, separators=(",", ":")) + "\n")
                 f.write(json.dumps({"@timestamp": stamp, "device": "bench", "measurement": "load",
                                     "tags": {"bundle_version": "0.1.0.SNAPSHOT"},
                                     "fields": {"seq": seq, "value": (seq % 1000) / 10}}, separators=(",", ":")) + "\n")
@@ -568,23 +582,40 @@ def send_bulk(es, files):
             raise SystemExit("the raw _bulk had item errors: " + out[:500].decode(errors="replace"))
 
 
-def bench_elasticsearch(n, version, heap_mb):
+def bench_elasticsearch(n, version, heap_mb, warmup=None):
     es = Elasticsearch(version, heap_mb)
     gateway = Gateway("core,loadgen,elasticsearch", n)
     try:
         # Warm Elasticsearch's JIT first: otherwise whichever side runs first pays for it.
         with tempfile.TemporaryDirectory() as tmp:
-            warm = min(n, 200_000)
+            warm = warmup if warmup is not None else min(n, 200_000)
             send_bulk(es, bulk_files(warm, tmp, prefix="warm"))
             wait("the warm-up documents", lambda: es.count("warm") >= warm, 600, every=0.5)
             es.request("DELETE", "/warm-*")
         wait("the journal filled", lambda: gateway.acked() >= n, 1800, every=1)
-        cpu0, t0 = gateway.cpu_seconds(), time.time()
+        # Both sides are timed alike, as for InfluxDB: from the first document visible to the last, the
+        # same count query every 0.25 s (the sink's start — FileInstall's poll, activation, the index
+        # template — is printed apart), and the machine's other CPU over each span is printed.
+        threads0 = gateway.cpu_by_thread()
+        cpu0, t_config = gateway.cpu_seconds(), time.time()
         gateway.config("dev.hearth.sink.elasticsearch-bench.cfg",
                        f"hearth.sink.id = es-bench\nurls = {es.url('')}\nindex_prefix = bench\nhearth.sink.batch.size = 5000\n")
-        wait("every reading in Elasticsearch", lambda: es.count("bench") >= n, 3600, every=1)
+        wait("the first reading in Elasticsearch", lambda: es.count("bench", refresh=False) > 0, 600, every=0.05)
+        t0, busy0, gw0 = time.time(), busy_seconds(), gateway.cpu_seconds()
+        wait("every reading in Elasticsearch", lambda: es.count("bench", refresh=False) >= n, 3600, every=0.25)
         sink_secs, cpu = time.time() - t0, gateway.cpu_seconds() - cpu0
+        others = busy_seconds() - busy0 - (gateway.cpu_seconds() - gw0)
+        print(f"elasticsearch sink: first document {t0 - t_config:.1f} s after the configuration was dropped; over the "
+              f"{sink_secs:.1f} s: gateway {gateway.cpu_seconds() - gw0:.1f} s CPU, Elasticsearch and the rest {others:.1f} s CPU",
+              flush=True)
+        # the raw documents below carry the same _id as the sink's: check that on a few
+        sample = [reading_id(seq) for seq in (1, n // 2, n)]
+        found = es.request("POST", "/bench-*/_search", {"query": {"ids": {"values": sample}}, "size": 0})["hits"]["total"]["value"]
+        if found != len(sample):
+            raise SystemExit(f"the raw _ids would not be the sink's ({found} of {len(sample)} found): fix reading_id()")
         rss = gateway.peak_rss_mib()
+        if SHOW_THREADS:
+            print("gateway CPU by thread:", Gateway.thread_delta(threads0, gateway.cpu_by_thread()), flush=True)
         gateway.stop()
         # The raw indices get the sink's own template, so both sides index the same mapping.
         for t in es.request("GET", "/_index_template")["index_templates"]:
@@ -593,11 +624,21 @@ def bench_elasticsearch(n, version, heap_mb):
                 body["index_patterns"] = [p.replace("bench", "raw", 1) for p in body["index_patterns"]]
                 es.request("PUT", "/_index_template/raw-copy", body)
         with tempfile.TemporaryDirectory() as tmp:
+            import threading
             files = bulk_files(n, tmp)
-            t1 = time.time()
-            send_bulk(es, files)
-            wait("every raw document", lambda: es.count("raw") >= n, 600, every=0.5)
+            sender = threading.Thread(target=send_bulk, args=(es, files), daemon=True)
+            sender.start()
+            wait("the first raw document", lambda: es.count("raw", refresh=False) > 0, 600, every=0.05)
+            t1, busy1 = time.time(), busy_seconds()
+            wait("every raw document", lambda: es.count("raw", refresh=False) >= n, 600, every=0.25)
             raw_secs = time.time() - t1
+            print(f"elasticsearch raw: over the {raw_secs:.1f} s: Elasticsearch, curl and the rest {busy_seconds() - busy1:.1f} s CPU",
+                  flush=True)
+            sender.join(60)
+        for side in ("bench", "raw"):  # Elasticsearch's own account of its indexing work on each side
+            stats = es.request("GET", f"/{side}-*/_stats/indexing,merge")["_all"]["total"]
+            print(f"elasticsearch {side}-*: index_time {stats['indexing']['index_time_in_millis'] / 1000:.1f} s for "
+                  f"{stats['indexing']['index_total']} documents, merges {stats['merges']['total_time_in_millis'] / 1000:.1f} s", flush=True)
         report(f"elasticsearch {version}", n, sink_secs, raw_secs, cpu, rss)
     finally:
         if gateway.proc.poll() is None:
@@ -623,10 +664,12 @@ def main():
     ap.add_argument("--unlimited-queue", action="store_true", help="mqtt: max_queued_messages 0 on the broker")
     ap.add_argument("--raw-clients", type=int, default=1, help="mqtt: mosquitto_pub processes sharing the raw run")
     ap.add_argument("--batch", type=int, default=5000, help="mqtt: the sink's hearth.sink.batch.size (as the other sinks here)")
+    ap.add_argument("--mqtt-version", type=int, choices=[5, 3], default=5, help="mqtt: the sink's and the raw client's protocol")
     ap.add_argument("--broker-nodelay", action="store_true", help="mqtt: set_tcp_nodelay true on the broker")
-    ap.add_argument("--threads", action="store_true", help="mqtt, influxdb: also print the gateway's CPU per thread")
+    ap.add_argument("--threads", action="store_true", help="also print the gateway's CPU per thread while the sink runs")
     ap.add_argument("--es-version", default="8.19.21")
     ap.add_argument("--es-heap-mb", type=int, default=1024)
+    ap.add_argument("--es-warmup", type=int, default=None, help="elasticsearch: raw documents sent first to warm its JIT (default min(readings, 200000))")
     args = ap.parse_args()
     global SHOW_THREADS
     SHOW_THREADS = args.threads
@@ -634,9 +677,9 @@ def main():
     if args.sink == "influxdb":
         bench_influxdb(args.readings, not args.no_gzip)
     elif args.sink == "elasticsearch":
-        bench_elasticsearch(args.readings, args.es_version, args.es_heap_mb)
+        bench_elasticsearch(args.readings, args.es_version, args.es_heap_mb, args.es_warmup)
     else:
-        bench_mqtt(args.readings, args.qos, args.unlimited_queue, args.raw_clients, args.batch, args.broker_nodelay)
+        bench_mqtt(args.readings, args.qos, args.unlimited_queue, args.raw_clients, args.batch, args.broker_nodelay, args.mqtt_version)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -55,21 +54,21 @@ public record Reading(String device, String measurement, SortedMap<String, Strin
         if (fields.isEmpty()) {
             throw new IllegalArgumentException("a reading needs at least one field");
         }
-        TreeMap<String, String> t = new TreeMap<>();
-        tags.forEach((k, v) -> {
-            checkName("tag key", k);
-            if (v == null || v.isEmpty() || v.length() > MAX_TAG_VALUE_LENGTH) {
-                throw new IllegalArgumentException("tag '" + k + "' needs a value of 1.." + MAX_TAG_VALUE_LENGTH + " characters");
-            }
-            t.put(k, v);
-        });
-        TreeMap<String, Object> f = new TreeMap<>();
-        fields.forEach((k, v) -> {
-            checkName("field key", k);
-            f.put(k, normalise(k, v));
-        });
-        tags = Collections.unmodifiableSortedMap(t);
-        fields = Collections.unmodifiableSortedMap(f);
+        tags = SortedArrayMap.copyOf(tags, Reading::checkTag);
+        fields = SortedArrayMap.copyOf(fields, Reading::checkField);
+    }
+
+    private static String checkTag(String key, Object value) {
+        checkName("tag key", key);
+        if (!(value instanceof String v) || v.isEmpty() || v.length() > MAX_TAG_VALUE_LENGTH) {
+            throw new IllegalArgumentException("tag '" + key + "' needs a value of 1.." + MAX_TAG_VALUE_LENGTH + " characters");
+        }
+        return v;
+    }
+
+    private static Object checkField(String key, Object value) {
+        checkName("field key", key);
+        return normalise(key, value);
     }
 
     /** Starts a reading of {@code measurement} from {@code device}. */

@@ -79,6 +79,60 @@ class ReadingTest {
         assertThrows(UnsupportedOperationException.class, () -> r.tags().put("x", "y"));
     }
 
+    /**
+     * The maps behave as read-only sorted maps whatever the caller passed: a map in its own order
+     * (a comparator) becomes natural key order, they equal (and hash and print as) TreeMaps with the same entries, lookups work,
+     * and every way to change them throws.
+     */
+    @Test
+    void theMapsAreSortedReadOnlyMapsWhateverWasPassed() {
+        TreeMap<String, Object> unordered = new TreeMap<>(java.util.Comparator.reverseOrder()); // a SortedMap in its own order
+        for (String k : new String[] { "zeta", "alpha", "Mid", "beta", "a", "é", "_" }) unordered.put(k, (long) k.length());
+        TreeMap<String, Object> expected = new TreeMap<>(); // natural order (the SortedMap constructor would keep the comparator)
+        expected.putAll(unordered);
+        TreeMap<String, String> reversedTags = new TreeMap<>(java.util.Comparator.reverseOrder());
+        reversedTags.putAll(Map.of("room", "lab", "floor", "1", "building", "b"));
+        Reading r = new Reading("d", "m", reversedTags, unordered, T);
+
+        assertEquals(java.util.List.copyOf(expected.keySet()), java.util.List.copyOf(r.fields().keySet()), "key order");
+        assertEquals(java.util.List.of("building", "floor", "room"), java.util.List.copyOf(r.tags().keySet()));
+        assertEquals(expected, r.fields());
+        assertEquals(r.fields(), expected);
+        assertEquals(expected.hashCode(), r.fields().hashCode());
+        assertEquals(expected.toString(), r.fields().toString());
+        assertEquals(4L, r.fields().get("zeta"));
+        assertEquals(null, r.fields().get("missing"));
+        assertEquals(null, r.fields().get(42));
+        assertTrue(r.fields().containsKey("_") && !r.fields().containsKey("omega"));
+        assertEquals("Mid", r.fields().firstKey());
+        assertEquals("é", r.fields().lastKey());
+        assertEquals(null, r.fields().comparator());
+        assertEquals(expected.headMap("b"), r.fields().headMap("b"));
+        assertEquals(expected.subMap("a", "z"), r.fields().subMap("a", "z"));
+        assertEquals(expected.tailMap("beta"), r.fields().tailMap("beta"));
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        r.fields().forEach((k, v) -> seen.add(k + "=" + v));
+        assertEquals(expected.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), seen);
+        assertEquals(r, new Reading("d", "m", new TreeMap<>(Map.of("room", "lab", "floor", "1", "building", "b")), expected, T));
+
+        assertThrows(UnsupportedOperationException.class, () -> r.fields().remove("zeta"));
+        assertThrows(UnsupportedOperationException.class, () -> r.fields().remove("missing"));
+        assertThrows(UnsupportedOperationException.class, () -> r.fields().clear());
+        assertThrows(UnsupportedOperationException.class, () -> r.fields().putAll(Map.of("x", 1L)));
+        assertThrows(UnsupportedOperationException.class, () -> r.fields().entrySet().iterator().next().setValue(9L));
+        assertThrows(UnsupportedOperationException.class, () -> {
+            var it = r.fields().keySet().iterator();
+            it.next();
+            it.remove();
+        });
+        assertThrows(UnsupportedOperationException.class, () -> r.fields().replaceAll((k, v) -> v));
+        assertThrows(UnsupportedOperationException.class, () -> r.tags().headMap("m").put("a", "b"));
+        Reading bare = new Reading("d", "m", new TreeMap<>(), new TreeMap<>(Map.of("v", 1L)), T);
+        assertThrows(UnsupportedOperationException.class, () -> bare.tags().clear());
+        assertThrows(java.util.NoSuchElementException.class, () -> bare.tags().firstKey());
+        assertTrue(bare.tags().isEmpty() && bare.tags().entrySet().isEmpty());
+    }
+
     @Test
     void outcomesNeedReasonsUnlessDelivered() {
         assertThrows(IllegalArgumentException.class, () -> Outcome.retry(" "));

@@ -19,13 +19,22 @@ class ReadingJsonEncoderTest {
      * encoded as UTF-8 (an unpaired surrogate becomes '?').
      */
     static String gson(Reading r) {
+        return gson(r, null);
+    }
+
+    /**
+     * With {@code timestampKey}, the document layout of {@link ReadingJsonEncoder#encodeDocument}
+     * (as the Elasticsearch sink wrote it with Gson before): the time first under that key, no id.
+     */
+    static String gson(Reading r, String timestampKey) {
         java.io.StringWriter out = new java.io.StringWriter(256);
         try (com.google.gson.stream.JsonWriter json = new com.google.gson.stream.JsonWriter(out)) {
             json.beginObject();
-            json.name("id").value(r.id());
+            if (timestampKey != null) json.name(timestampKey).value(r.timestamp().toString());
+            else json.name("id").value(r.id());
             json.name("device").value(r.device());
             json.name("measurement").value(r.measurement());
-            json.name("time").value(r.timestamp().toString());
+            if (timestampKey == null) json.name("time").value(r.timestamp().toString());
             json.name("tags").beginObject();
             for (var t : r.tags().entrySet()) json.name(t.getKey()).value(t.getValue());
             json.endObject();
@@ -47,9 +56,15 @@ class ReadingJsonEncoderTest {
         return out.toString();
     }
 
+    /** Both layouts, from one encoder in turn (its buffers are reused between them). */
     private static void same(ReadingJsonEncoder encoder, Reading r) {
-        byte[] expected = gson(r).getBytes(StandardCharsets.UTF_8);
-        byte[] actual = encoder.encode(r);
+        same(gson(r), encoder.encode(r));
+        same(gson(r, "@timestamp"), encoder.encodeDocument(r, "@timestamp"));
+        same(gson(r, "t\"\u00e9"), encoder.encodeDocument(r, "t\"\u00e9"));
+    }
+
+    private static void same(String reference, byte[] actual) {
+        byte[] expected = reference.getBytes(StandardCharsets.UTF_8);
         assertEquals(visible(new String(expected, StandardCharsets.UTF_8)), visible(new String(actual, StandardCharsets.UTF_8)));
         assertArrayEquals(expected, actual);
     }

@@ -7,18 +7,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 
 import com.google.gson.stream.JsonWriter;
 
 import dev.hearth.api.Reading;
+import dev.hearth.json.ReadingJsonEncoder;
 
 /**
  * The NDJSON body of {@code _bulk} requests: an action line and a document line per reading. No
  * OSGi and no client in here.
  *
- * <p>Written with Gson's streaming writer instead of through the Elasticsearch Java client's bulk
- * API: on a replay of 200,000 readings (bench/sink_replay.py elasticsearch) that client's
+ * <p>The action line is written with Gson's streaming writer, the document by reading-json's
+ * {@link ReadingJsonEncoder}; both replaced the Elasticsearch Java client's bulk API: on a replay of 200,000 readings (bench/sink_replay.py elasticsearch) that client's
  * per-operation serialization (a JSON-P generator for every action and every document) and its
  * typed parsing of every response item were most of the sink's CPU, and the sink reached 16-38%
  * of the rate curl reached with the same documents.
@@ -41,19 +41,55 @@ public final class BulkBody {
      * the document.
      */
     public static byte[] lines(String index, String id, Reading reading, boolean create) {
-        StringBuilder out = new StringBuilder(256);
+        return lines(actionHead(index, create), id, reading);
+    }
+
+    /**
+     * The action line up to the id's value, {@code {"index":{"_index":"…","_id":"}, as UTF-8:
+     * the same for every reading of one index (a day's), so a caller makes it once per index.
+     */
+    public static byte[] actionHead(String index, boolean create) {
+        StringBuilder out = new StringBuilder(64);
         try {
             JsonWriter action = new JsonWriter(new StringBuilderWriter(out));
             action.beginObject().name(create ? "create" : "index").beginObject()
-                    .name("_index").value(index).name("_id").value(id).endObject().endObject();
-            out.append('\n');
-            document(new JsonWriter(new StringBuilderWriter(out)), reading);
-            out.append('\n');
+                    .name("_index").value(index).name("_id").value(ID_MARK).endObject().endObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory", e);
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        String line = out.toString();
+        return line.substring(0, line.lastIndexOf(ID_MARK)).getBytes(StandardCharsets.UTF_8);
     }
+
+    /** Stands for the id while Gson writes an action head: letters only, so written as it is. */
+    private static final String ID_MARK = "IDMARK";
+
+    /**
+     * The two lines for one reading after {@link #actionHead}: the id, the rest of the action line,
+     * the document. {@code id} is a reading id (hex): it needs no JSON escaping, which is checked.
+     */
+    public static byte[] lines(byte[] actionHead, String id, Reading reading) {
+        int idLength = id.length();
+        for (int i = 0; i < idLength; i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+                throw new IllegalArgumentException("not a reading id: " + id);
+            }
+        }
+        byte[] document = DOCUMENTS.get().encodeDocument(reading, TIMESTAMP);
+        byte[] lines = new byte[actionHead.length + idLength + ACTION_END.length + document.length + 1];
+        int at = actionHead.length;
+        System.arraycopy(actionHead, 0, lines, 0, at);
+        for (int i = 0; i < idLength; i++) lines[at++] = (byte) id.charAt(i);
+        System.arraycopy(ACTION_END, 0, lines, at, ACTION_END.length);
+        at += ACTION_END.length;
+        System.arraycopy(document, 0, lines, at, document.length);
+        lines[lines.length - 1] = '\n';
+        return lines;
+    }
+
+    /** What follows the id: the end of the action line. */
+    private static final byte[] ACTION_END = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
 
     /** The body of one request: the lines of its readings, in order. */
     public static byte[] join(List<byte[]> lines) {
@@ -76,35 +112,18 @@ public final class BulkBody {
      * exponent), so the index template's dynamic templates map them to long, double, boolean or keyword.
      */
     public static String document(Reading r) {
-        StringBuilder out = new StringBuilder(192);
-        try {
-            document(new JsonWriter(new StringBuilderWriter(out)), r);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory", e);
-        }
-        return out.toString();
+        return new String(DOCUMENTS.get().encodeDocument(r, TIMESTAMP), StandardCharsets.UTF_8);
     }
 
-    private static void document(JsonWriter json, Reading r) throws IOException {
-        json.beginObject();
-        json.name("@timestamp").value(r.timestamp().toString()); // ISO-8601 UTC; ES keeps milliseconds
-        json.name("device").value(r.device());
-        json.name("measurement").value(r.measurement());
-        json.name("tags").beginObject();
-        for (Map.Entry<String, String> t : r.tags().entrySet()) json.name(t.getKey()).value(t.getValue());
-        json.endObject();
-        json.name("fields").beginObject();
-        for (Map.Entry<String, Object> f : r.fields().entrySet()) {
-            json.name(f.getKey());
-            Object v = f.getValue();
-            if (v instanceof Long l) json.value(l.longValue());
-            else if (v instanceof Double d) json.value(d.doubleValue()); // Reading refuses NaN and infinities
-            else if (v instanceof Boolean b) json.value(b.booleanValue());
-            else json.value(v.toString());
-        }
-        json.endObject();
-        json.endObject();
-    }
+    /** The document's time key; its value is ISO-8601 UTC (Instant.toString), of which ES keeps milliseconds. */
+    private static final String TIMESTAMP = "@timestamp";
+    /**
+     * The document writer: the reading-json bundle's encoder, the one writer of a reading's JSON
+     * (straight to UTF-8 bytes; it replaced Gson's writer here, which was a third of the sink's
+     * CPU per reading). One per thread: the core's prefetch thread encodes a batch ahead
+     * ({@code ReadingSink.prepare}) while the sink's thread may encode another.
+     */
+    private static final ThreadLocal<ReadingJsonEncoder> DOCUMENTS = ThreadLocal.withInitial(ReadingJsonEncoder::new);
 
     /** A Writer onto a StringBuilder, unsynchronised (java.io.StringWriter locks a StringBuffer per call). */
     private static final class StringBuilderWriter extends java.io.Writer {

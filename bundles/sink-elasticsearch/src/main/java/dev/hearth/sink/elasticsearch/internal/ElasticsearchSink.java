@@ -58,6 +58,12 @@ public final class ElasticsearchSink implements ReadingSink {
         return writer.deliver(batch);
     }
 
+    /** The next batch is encoded (ids, lines) while this one is at the server. */
+    @Override
+    public void prepare(List<Reading> upcoming) {
+        writer.prepare(upcoming);
+    }
+
     @Deactivate
     void deactivate() {
         try {

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLException;
@@ -131,19 +133,11 @@ public final class ElasticsearchWriter implements AutoCloseable {
                 return Outcome.all(Outcome.retry("cannot install the index template: " + failure(e).reason()), batch.size());
             }
         }
-        List<Encoded> encoded = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Reading r = batch.get(i);
-            try {
-                String index = settings.dataStream() ? settings.indexPrefix() : BulkBody.dailyIndex(settings.indexPrefix(), r.timestamp());
-                // Daily indices: "index" with the reading id, so a replay overwrites the same document
-                // with the same content (idempotent, never an error). Data streams only take "create";
-                // a replay then answers 409, which counts as delivered.
-                encoded.add(new Encoded(i, BulkBody.lines(index, r.id(), r, settings.dataStream())));
-            } catch (RuntimeException e) {
-                outcomes[i] = Outcome.rejected("cannot encode the reading: " + e.getMessage());
-            }
-        }
+        Prepared ahead = prepared.getAndSet(null);
+        Prepared mine = ahead != null && ahead.isFor(batch) ? ahead : encode(batch);
+        if (mine == ahead) preparedWrites.incrementAndGet();
+        List<Encoded> encoded = mine.encoded();
+        for (int i = 0; i < outcomes.length; i++) outcomes[i] = mine.rejected()[i];
         List<List<Encoded>> chunks = BulkChunks.split(encoded, Encoded::bulkBytes, settings.maxBulkBytes());
         for (int c = 0; c < chunks.size(); c++) {
             Outcome failed = send(chunks.get(c), outcomes);
@@ -154,6 +148,66 @@ public final class ElasticsearchWriter implements AutoCloseable {
             }
         }
         return Arrays.asList(outcomes);
+    }
+
+    /**
+     * The next batch's lines, encoded by {@link #prepare} on the core's prefetch thread while the
+     * current batch is at the server; taken by the {@link #deliver} whose batch holds the same
+     * reading objects, dropped by any other.
+     */
+    private final AtomicReference<Prepared> prepared = new AtomicReference<>();
+    /** Deliveries that found their batch encoded beforehand; for tests. */
+    private final AtomicLong preparedWrites = new AtomicLong();
+
+    /** A batch's lines (readings that cannot be encoded left out and rejected), for those very readings. */
+    private record Prepared(List<Reading> readings, List<Encoded> encoded, Outcome[] rejected) {
+        boolean isFor(List<Reading> batch) {
+            if (batch.size() != readings.size()) return false;
+            for (int i = 0; i < readings.size(); i++) {
+                if (batch.get(i) != readings.get(i)) return false;
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Encodes {@code upcoming} now (ids, index names, both lines of each reading) for the
+     * {@link #deliver} of the same readings (see {@code ReadingSink.prepare}): Elasticsearch then
+     * indexes one batch while the gateway encodes the next, instead of each waiting for the other.
+     */
+    void prepare(List<Reading> upcoming) {
+        if (!upcoming.isEmpty()) prepared.set(encode(List.copyOf(upcoming)));
+    }
+
+    long preparedWrites() {
+        return preparedWrites.get();
+    }
+
+    /** Both _bulk lines of every reading; thread-safe (BulkBody keeps no state). */
+    private Prepared encode(List<Reading> batch) {
+        Outcome[] rejected = new Outcome[batch.size()];
+        List<Encoded> encoded = new ArrayList<>(batch.size());
+        long headDay = Long.MIN_VALUE; // the action line's start is the same for a day's readings: made once a day
+        byte[] head = settings.dataStream() ? BulkBody.actionHead(settings.indexPrefix(), true) : null;
+        for (int i = 0; i < batch.size(); i++) {
+            Reading r = batch.get(i);
+            try {
+                // Daily indices: "index" with the reading id, so a replay overwrites the same document
+                // with the same content (idempotent, never an error). Data streams only take "create";
+                // a replay then answers 409, which counts as delivered.
+                if (!settings.dataStream()) {
+                    long day = Math.floorDiv(r.timestamp().getEpochSecond(), 86_400L);
+                    if (day != headDay) {
+                        head = BulkBody.actionHead(BulkBody.dailyIndex(settings.indexPrefix(), r.timestamp()), false);
+                        headDay = day;
+                    }
+                }
+                encoded.add(new Encoded(i, BulkBody.lines(head, r.id(), r)));
+            } catch (RuntimeException e) {
+                rejected[i] = Outcome.rejected("cannot encode the reading: " + e.getMessage());
+            }
+        }
+        return new Prepared(batch, encoded, rejected);
     }
 
     /** Sends one chunk, filling its outcomes; returns the whole-request failure, or {@code null}. */

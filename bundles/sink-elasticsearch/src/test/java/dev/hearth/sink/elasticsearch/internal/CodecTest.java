@@ -27,6 +27,24 @@ class CodecTest {
         return JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
     }
 
+    /** The two lines, with the action line's start made once per index, are what Gson writes whole. */
+    @Test
+    void bulkLinesAreTheActionAndTheDocument() throws Exception {
+        Reading r = Reading.of("pit \"1\"", "t\u00e9mp").tag("k", "v\u2028").field("x", 1.5)
+                .at(Instant.parse("2026-03-04T05:06:07Z")).build();
+        for (String index : new String[] { "bbq-2026.03.04", "caf\u00e9-2026.03.04", "a'b&c=d-2026.03.04" }) {
+            for (boolean create : new boolean[] { false, true }) {
+                java.io.StringWriter action = new java.io.StringWriter();
+                new com.google.gson.stream.JsonWriter(action).beginObject().name(create ? "create" : "index").beginObject()
+                        .name("_index").value(index).name("_id").value(r.id()).endObject().endObject().flush();
+                String expected = action + "\n" + BulkBody.document(r) + "\n";
+                assertEquals(expected, new String(BulkBody.lines(index, r.id(), r, create), StandardCharsets.UTF_8));
+                assertEquals(expected, new String(BulkBody.lines(BulkBody.actionHead(index, create), r.id(), r), StandardCharsets.UTF_8));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> BulkBody.lines("i", "a\"b", r, false), "an id that would need escaping");
+    }
+
     @Test
     void aReadingBecomesOneDocumentWithTypedFields() {
         Reading r = Reading.of("pit-1", "temperature").tag("probe", "1").tag("unit", "C")

@@ -136,6 +136,39 @@ abstract class ElasticsearchContractIT {
         assertEquals(50, count("replay-*"));
     }
 
+    /**
+     * ReadingSink.prepare: a batch encoded ahead is delivered as if encoded then (a type conflict
+     * among it rejected with the server's reason, the rest by id); a prepared batch that is not the
+     * one delivered is dropped, never written.
+     */
+    @Test
+    @Order(2)
+    void aPreparedBatchIsWrittenAsIfEncodedAtDelivery() throws Exception {
+        Instant t = Instant.parse("2026-03-05T10:00:00Z");
+        List<Reading> batch = new java.util.ArrayList<>(readings("prep", 30, t));
+        batch.add(Reading.of("p", "m").field("x", 5L).at(t.plusSeconds(100)).build());
+        batch.add(Reading.of("p", "m").field("x", "not a number").at(t.plusSeconds(101)).build());
+        try (ElasticsearchWriter w = writer("prepared", Map.of())) {
+            w.prepare(batch);
+            List<Outcome> out = w.deliver(batch);
+            assertEquals(1, w.preparedWrites(), "the prepared lines were used");
+            assertAllDelivered(out.subList(0, 31));
+            assertEquals(Outcome.Status.REJECTED, out.get(31).status());
+            assertTrue(out.get(31).reason().contains("fields.x"), out.get(31).reason());
+
+            List<Reading> neverDelivered = readings("never", 5, t.plusSeconds(500));
+            List<Reading> other = readings("other", 5, t.plusSeconds(600));
+            w.prepare(neverDelivered);
+            assertAllDelivered(w.deliver(other));
+            assertEquals(1, w.preparedWrites(), "another batch is encoded afresh");
+        }
+        assertEquals(31 + 5, count("prepared-*"));
+        es.send("POST", "/prepared-*/_refresh", null);
+        for (Reading r : batch.subList(0, 31)) {
+            assertEquals(200, es.get("/prepared-2026.03.05/_doc/" + r.id()).statusCode(), "by its id: " + r);
+        }
+    }
+
     @Test
     @Order(3)
     void aDataStreamTakesCreateAndAReplayIsDelivered() throws Exception {
