@@ -220,6 +220,18 @@ public class OtaFeatureIT {
         assertTrue("every event names the feature", events("f-inst").stream().allMatch(m -> "bbq".equals(field(m.json(), "feature"))));
         assertTrue(Files.isRegularFile(otaDir().resolve("bbq.feature.json")));
         assertNoLeftovers();
+        // feature/list: the recorded set, each member as it is now
+        JsonObject listed = mqtt.request("feature/list", "{}");
+        assertTrue(listed.toString(), listed.get("ok").getAsBoolean());
+        JsonObject bbq = listed.getAsJsonArray("features").get(0).getAsJsonObject();
+        assertEquals(listed.toString(), "bbq", bbq.get("feature").getAsString());
+        assertEquals(listed.toString(), 2, bbq.getAsJsonArray("bundles").size());
+        for (var m : bbq.getAsJsonArray("bundles")) {
+            JsonObject member = m.getAsJsonObject();
+            assertEquals(member.toString(), "ACTIVE", member.get("state").getAsString());
+            assertEquals(member.toString(), find(member.get("bundle").getAsString()).getVersion().toString(),
+                    member.get("version").getAsString());
+        }
         // the core records which bundle publishes fdev
         long driverId = find(DRIVER).getBundleId();
         DevicePublisher p = Poll.until("fdev's publisher", TIMEOUT, () -> withStatus(s -> s.publishers().stream()
@@ -410,6 +422,9 @@ public class OtaFeatureIT {
         JsonObject again = mqtt.request("feature/uninstall", "{\"feature\":\"bbq\"}");
         assertFalse(again.get("ok").getAsBoolean());
         assertTrue(again.toString(), again.get("error").getAsString().contains("no feature 'bbq'"));
+        JsonObject listed = mqtt.request("feature/list", "{}");
+        assertTrue(listed.toString(), listed.get("ok").getAsBoolean());
+        assertEquals(listed.toString(), 0, listed.getAsJsonArray("features").size());
         mqtt.disconnect();
         broker.stop();
     }

@@ -82,7 +82,7 @@ final class Handler {
                 case "command/list" -> commandList(r.body());
                 case "command/run" -> commandRun(r);
                 case "bundle/list", "bundle/install", "bundle/update", "bundle/uninstall", "bundle/start", "bundle/stop",
-                        "feature/install", "feature/uninstall" ->
+                        "feature/install", "feature/uninstall", "feature/list" ->
                     ota != null ? ota.handle(r) : error("OTA is not available here");
                 default -> error("unknown operation '" + r.op() + "'");
             };

@@ -117,6 +117,7 @@ final class Ota {
         try {
             return switch (q.op()) {
                 case "bundle/list" -> list();
+                case "feature/list" -> featureList();
                 case "bundle/start", "bundle/stop" -> startStop(q, run);
                 case "bundle/uninstall", "feature/uninstall" -> uninstall(q, run);
                 default -> apply(q, run); // bundle/install, bundle/update, feature/install: a set of one or more
@@ -143,6 +144,51 @@ final class Ota {
         }
         JsonObject out = Handler.ok(new JsonObject());
         out.add("bundles", bundles);
+        return out;
+    }
+
+    /**
+     * The features installed over OTA here (their records in the OTA folder), each with its
+     * bundles as they are now: version and state, or {@code "missing"} when one was removed by
+     * other means. A record that cannot be read is listed with the reason.
+     */
+    private JsonObject featureList() throws IOException {
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.newDirectoryStream(dir, "*.feature.json")) {
+                for (Path f : files) {
+                    String file = f.getFileName().toString();
+                    names.add(file.substring(0, file.length() - ".feature.json".length()));
+                }
+            }
+        }
+        java.util.Collections.sort(names);
+        JsonArray features = new JsonArray();
+        for (String name : names) {
+            JsonObject o = new JsonObject();
+            o.addProperty("feature", name);
+            try {
+                JsonArray bundles = new JsonArray();
+                for (String bsn : readFeature(OtaRequest.feature(name))) {
+                    JsonObject m = new JsonObject();
+                    m.addProperty("bundle", bsn);
+                    Bundle b = findOrNull(bsn);
+                    if (b == null) {
+                        m.addProperty("state", "missing");
+                    } else {
+                        m.addProperty("version", b.getVersion().toString());
+                        m.addProperty("state", stateName(b.getState()));
+                    }
+                    bundles.add(m);
+                }
+                o.add("bundles", bundles);
+            } catch (Failed | IllegalArgumentException e) {
+                o.addProperty("error", e.getMessage());
+            }
+            features.add(o);
+        }
+        JsonObject out = Handler.ok(new JsonObject());
+        out.add("features", features);
         return out;
     }
 

@@ -43,7 +43,7 @@ record OtaRequest(String op, String bundle, int graceSeconds, List<String> devic
     }
 
     static final Set<String> OPS = Set.of("bundle/list", "bundle/install", "bundle/update", "bundle/uninstall",
-            "bundle/start", "bundle/stop", "feature/install", "feature/uninstall");
+            "bundle/start", "bundle/stop", "feature/install", "feature/uninstall", "feature/list");
     static final int MAX_GRACE_SECONDS = 600;
     static final int MAX_DEVICES = 64;
     /** Most bundles in one feature. */
@@ -79,7 +79,7 @@ record OtaRequest(String op, String bundle, int graceSeconds, List<String> devic
     static OtaRequest parse(String op, JsonObject body, long maxInlineBytes) {
         if (!OPS.contains(op)) throw new IllegalArgumentException("not an OTA operation: " + op);
         switch (op) {
-            case "bundle/list" -> {
+            case "bundle/list", "feature/list" -> {
                 Json.only(body, Set.of(), op);
                 return new OtaRequest(op, null, 0, List.of(), false, false, null, List.of());
             }

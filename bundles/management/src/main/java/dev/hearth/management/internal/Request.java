@@ -32,7 +32,7 @@ record Request(String op, String id, String replyTo, String correlation, JsonObj
     static final int MAX_DEPTH = 8;
     static final Set<String> OPS = Set.of("status", "config/list", "config/get", "config/set", "config/delete",
             "command/list", "command/run", "bundle/list", "bundle/install", "bundle/update", "bundle/uninstall",
-            "bundle/start", "bundle/stop", "feature/install", "feature/uninstall");
+            "bundle/start", "bundle/stop", "feature/install", "feature/uninstall", "feature/list");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
 

@@ -58,6 +58,7 @@ class OtaRequestTest {
         assertEquals("a.b", parse("bundle/start", "{\"bundle\":\"a.b\"}").bundle());
         assertEquals("a.b", parse("bundle/uninstall", "{\"bundle\":\"a.b\"}").bundle());
         assertNull(parse("bundle/list", "{}").bundle());
+        assertNull(parse("feature/list", "{}").feature());
     }
 
     @Test
@@ -94,6 +95,7 @@ class OtaRequestTest {
         assertTrue(refused("bundle/stop", "{\"bundle\":\"a..b\"}").contains("not a bundle symbolic name"));
         assertTrue(refused("bundle/stop", "{\"bundle\":\"" + "a".repeat(300) + "\"}").contains("longer than 255"));
         assertTrue(refused("bundle/list", "{\"all\":true}").contains("unknown field"));
+        assertTrue(refused("feature/list", "{\"feature\":\"bbq\"}").contains("unknown field"));
         assertTrue(refused("bundle/explode", "{}").contains("not an OTA operation"));
     }
 
