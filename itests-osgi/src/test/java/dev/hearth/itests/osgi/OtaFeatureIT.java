@@ -425,6 +425,19 @@ public class OtaFeatureIT {
         JsonObject listed = mqtt.request("feature/list", "{}");
         assertTrue(listed.toString(), listed.get("ok").getAsBoolean());
         assertEquals(listed.toString(), 0, listed.getAsJsonArray("features").size());
+        // damaged records on disk are listed with the reason, and the gateway keeps answering
+        Files.writeString(otaDir().resolve("broken.feature.json"), "{\"feature\":\"broken\",\"bundles\":[");
+        Files.writeString(otaDir().resolve("hostile.feature.json"), "{\"feature\":\"hostile\",\"bundles\":[\"../../etc\"]}");
+        Files.writeString(otaDir().resolve("huge.feature.json"), "{\"feature\":\"huge\",\"bundles\":[\"" + "a".repeat(20_000) + "\"]}");
+        JsonObject damaged = mqtt.request("feature/list", "{}");
+        assertTrue(damaged.toString(), damaged.get("ok").getAsBoolean());
+        assertEquals(damaged.toString(), 3, damaged.getAsJsonArray("features").size());
+        for (var f : damaged.getAsJsonArray("features")) {
+            JsonObject o = f.getAsJsonObject();
+            assertTrue(o.toString(), o.has("error") && !o.has("bundles"));
+            assertTrue(o.toString(), o.get("error").getAsString().contains("is unusable"));
+        }
+        for (String name : new String[] { "broken", "hostile", "huge" }) Files.delete(otaDir().resolve(name + ".feature.json"));
         mqtt.disconnect();
         broker.stop();
     }
