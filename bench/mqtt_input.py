@@ -55,12 +55,26 @@ def publish(port, payloads, n, qos):
     return seconds
 
 
+MEASURED_FROM_MS = 1767225600000  # 2026-01-01T00:00:00Z, the measured burst's first "ts"
+
+
+def messages_file(n, devices, first_ms):
+    """n JSON lines of `devices` ESP32-like nodes, timestamps 1 ms apart from first_ms; the file's path."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+        for i in range(n):
+            f.write(json.dumps({"device": f"esp-{i % devices:03d}", "seq": i, "temperature": 20 + (i % 100) / 10,
+                                "humidity": 50.5, "ts": first_ms + i}) + "\n")
+        return f.name
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--messages", type=int, default=100_000)
     ap.add_argument("--devices", type=int, default=100)
     ap.add_argument("--qos", type=int, default=1)
     ap.add_argument("--threads", action="store_true", help="also print the gateway's CPU per thread during the run")
+    ap.add_argument("--warmup", type=int, default=0, help="publish this many messages first (earlier timestamps) and measure "
+                    "the burst after them: the figures of a gateway that has been running, not of its first seconds")
     ap.add_argument("--commit-interval-ms", type=int, default=100, help="the core's group commit window")
     args = ap.parse_args()
     n, qos = args.messages, args.qos
@@ -78,11 +92,15 @@ def main():
                        f"json_measurement = bench\njson_device_field = device\njson_time_field = ts\nqos = {qos}\n"
                        f"clean_start = true\n")
         wait("the MQTT input connected", lambda: gateway.device_online("mqtt-bench"), 120, every=0.5)
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
-            for i in range(n):
-                f.write(json.dumps({"device": f"esp-{i % args.devices:03d}", "seq": i, "temperature": 20 + (i % 100) / 10,
-                                    "humidity": 50.5, "ts": 1767225600000 + i}) + "\n")
-            payloads = f.name
+        payloads = messages_file(n, args.devices, MEASURED_FROM_MS)
+        if args.warmup:
+            warm = messages_file(args.warmup, args.devices, MEASURED_FROM_MS - 100_000_000)
+            publish(broker.port, warm, args.warmup, qos)
+            try:
+                wait("the warm-up messages in InfluxDB", lambda: influx.count("bench", measurement="bench") >= args.warmup, 300, every=0.5)
+            except SystemExit:
+                raise SystemExit(f"the warm-up: {influx.count('bench', measurement='bench')} of {args.warmup} points in InfluxDB after 300 s")
+            os.unlink(warm)
         bare = broker.counter("bench/#", n, qos)
         threads0 = gateway.cpu_by_thread()
         cpu0, t0 = gateway.cpu_seconds(), time.time()
@@ -93,7 +111,7 @@ def main():
             # point must not wait for the bare subscriber's quiet spell (15 s when it lost a message)
             stable_since = time.time()
             while time.time() - stable_since < 10:  # done when the count stops moving for 10 s (or reaches n)
-                c = influx.count("bench", measurement="bench")
+                c = influx.count("bench", measurement="bench", where=f"time >= {MEASURED_FROM_MS}ms")
                 if c != points["last"]:
                     points["last"], points["at"], stable_since = c, time.time(), time.time()
                 if c >= n:
@@ -111,7 +129,7 @@ def main():
         rss = gateway.peak_rss_mib()
         if args.threads:
             print("gateway CPU by thread:", Gateway.thread_delta(threads0, gateway.cpu_by_thread()), flush=True)
-        print(f"mqtt-input qos{qos} commit_interval_ms={args.commit_interval_ms}: messages={n} published_in={published:.1f} s points={last} loss={n - last} "
+        print(f"mqtt-input qos{qos} commit_interval_ms={args.commit_interval_ms} warmup={args.warmup}: messages={n} published_in={published:.1f} s points={last} loss={n - last} "
               f"hearth={last / secs:,.0f} points/s ({secs:.1f} s) bare_subscriber={bare_got / bare_secs:,.0f} msg/s "
               f"({bare_got} in {bare_secs:.1f} s, loss {n - bare_got}) ratio={(last / secs) / (bare_got / bare_secs):.0%} gateway_cpu={cpu:.1f} s ({cpu / max(last, 1) * 1e6:.1f} µs/point) "
               f"peak_rss={rss} MiB", flush=True)

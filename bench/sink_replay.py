@@ -185,9 +185,9 @@ bind-address = "127.0.0.1:{free_port()}"
         with urllib.request.urlopen(self.url("/query"), data=data, timeout=60) as r:
             return json.load(r)
 
-    def count(self, db, measurement="load"):
+    def count(self, db, measurement="load", where=""):
         try:
-            res = self.query(f"SELECT count(seq) FROM {measurement}", db)["results"][0]
+            res = self.query(f"SELECT count(seq) FROM {measurement}" + (f" WHERE {where}" if where else ""), db)["results"][0]
             return res["series"][0]["values"][0][1] if "series" in res else 0
         except (OSError, KeyError, IndexError):
             return 0
