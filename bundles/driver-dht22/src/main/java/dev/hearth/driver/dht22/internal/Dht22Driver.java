@@ -87,6 +87,8 @@ public final class Dht22Driver {
     private GpioOutput power;
     private String powerProblem = "";
     private String lastLogged;
+    /** Whether a read succeeded or failed since activation: the first failure before either is INFO, see report(). */
+    private boolean triedSinceStart;
     private boolean publishFailing;
     private long readsOk;
     private long eio;
@@ -401,6 +403,13 @@ public final class Dht22Driver {
         if (!key.equals(lastLogged)) {
             if (state == DeviceState.ONLINE) {
                 if (lastLogged != null) LOG.info("dht22 {}: {} {}", device, state, message);
+                triedSinceStart = true;
+            } else if (state != DeviceState.CONNECTING && !triedSinceStart) {
+                // The first try after start: the overlay's device, or a simulator started beside
+                // the gateway, may not be there yet. A warning follows if the next try fails too.
+                LOG.info("dht22 {}: {} {} (the first try since start)", device, state, message);
+                key = key + "\0first";
+                triedSinceStart = true;
             } else if (state != DeviceState.CONNECTING) {
                 LOG.warn("dht22 {}: {} {}", device, state, message);
             }

@@ -80,6 +80,10 @@ public final class KasaDriver implements DeviceCommands {
     private volatile long nextDelayMillis;
     private int consecutiveFailures;
     private String lastReported;
+    /** Whether a poll succeeded or failed since activation; the first failure before either is logged at INFO. */
+    private boolean triedSinceStart;
+    /** Whether the last failure was logged at INFO only, as the first try's; if it repeats, it is a warning. */
+    private boolean firstFailureAtInfo;
     private boolean publishFailing;
     private final AtomicLong malformedReplies = new AtomicLong();
     private final AtomicLong refusedRequests = new AtomicLong();
@@ -336,9 +340,24 @@ public final class KasaDriver implements DeviceCommands {
     private synchronized void report(DeviceState state, String message) {
         // the backoff delay changes with every failure; a steady cause is one report, not one per try
         String key = state + message.replaceAll("; next try in \\d+ s$", "");
-        if (key.equals(lastReported)) return;
-        if (state != DeviceState.ONLINE) LOG.warn("kasa {}: {} {}", device, state, message);
-        else if (lastReported != null) LOG.info("kasa {}: {} {}", device, state, message);
+        if (key.equals(lastReported)) {
+            if (firstFailureAtInfo) LOG.warn("kasa {}: {} {}", device, state, message); // the first try's failure persists
+            firstFailureAtInfo = false;
+            return;
+        }
+        if (state != DeviceState.ONLINE && !triedSinceStart) {
+            // The first try after start: the plug, the network or a simulator started beside the
+            // gateway may simply not be up yet. A warning follows if the next try fails too.
+            LOG.info("kasa {}: {} {} (the first try since start)", device, state, message);
+            firstFailureAtInfo = true;
+        } else if (state != DeviceState.ONLINE) {
+            LOG.warn("kasa {}: {} {}", device, state, message);
+            firstFailureAtInfo = false;
+        } else {
+            if (lastReported != null) LOG.info("kasa {}: {} {}", device, state, message);
+            firstFailureAtInfo = false;
+        }
+        triedSinceStart = true;
         lastReported = key;
         Map<String, String> details = new LinkedHashMap<>();
         KasaClient c = client;
