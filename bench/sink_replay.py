@@ -66,8 +66,13 @@ class Gateway:
         self.home = tempfile.mkdtemp(prefix="hearth-bench-")
         shutil.copytree(DIST, self.home, dirs_exist_ok=True, ignore=shutil.ignore_patterns("data"))
         self.port = free_port()
-        with open(os.path.join(self.home, "config", "gateway.properties"), "a") as f:
-            f.write(f"\nhearth.features={features}\nhttp.port={self.port}\nhearth.gateway.id=bench\nlog.level=warn\n")
+        props = os.path.join(self.home, "config", "gateway.properties")
+        settings = {"hearth.features": features, "http.port": self.port, "hearth.gateway.id": "bench", "log.level": "warn"}
+        with open(props) as f:  # the shipped keys replaced, not repeated (the launcher warns about a repeated key)
+            kept = [line for line in f if line.split("=", 1)[0].strip() not in settings]
+        with open(props, "w") as f:
+            f.writelines(kept)
+            f.write("".join(f"\n{k}={v}" for k, v in settings.items()) + "\n")
         self.config("dev.hearth.core.cfg", "max_mb = 2048\n")
         self.ack = os.path.join(self.home, "data", "bench.ack")
         if loadgen:

@@ -103,14 +103,28 @@ final class JsonValues {
         return "malformed JSON" + m.substring(at, path > 0 ? path : m.length());
     }
 
-    /**
-     * A JSON number as the field type it reads as: an integer literal is a {@link Long}, anything
-     * with a fraction or exponent a {@link Double} (so {@code 3000} stays integral and {@code 21.0}
-     * stays a double, and the type of a field does not change with its value's digits). An integer
-     * beyond the long range becomes a double; a number beyond the double range is {@code null}.
-     */
+    /** What a JSON primitive is; with its literal text, all the rules below need (so the tree and streaming readers share them). */
+    enum Kind {
+        STRING, NUMBER, BOOLEAN;
+
+        static Kind of(JsonPrimitive p) {
+            return p.isBoolean() ? BOOLEAN : p.isNumber() ? NUMBER : STRING;
+        }
+    }
+
+    /** {@link #number(String)} of a tree value. */
     static Object number(JsonPrimitive p) {
-        String literal = p.getAsString();
+        return number(p.getAsString());
+    }
+
+    /**
+     * A JSON number literal as the field type it reads as: an integer literal is a {@link Long},
+     * anything with a fraction or exponent a {@link Double} (so {@code 3000} stays integral and
+     * {@code 21.0} stays a double, and the type of a field does not change with its value's
+     * digits). An integer beyond the long range becomes a double; a number beyond the double range
+     * is {@code null}. {@code literal} is the number's JSON text, as Gson's reader gives it.
+     */
+    static Object number(String literal) {
         boolean integral = literal.indexOf('.') < 0 && literal.indexOf('e') < 0 && literal.indexOf('E') < 0;
         if (integral) {
             try {
@@ -152,10 +166,16 @@ final class JsonValues {
      */
     static Instant time(JsonElement value) throws BadTime {
         if (value == null || value.isJsonNull()) throw new BadTime("null");
-        if (!value.isJsonPrimitive() || value.getAsJsonPrimitive().isBoolean()) throw new BadTime("not a number or string: " + value);
+        if (!value.isJsonPrimitive()) throw new BadTime("not a number or string: " + value);
         JsonPrimitive p = value.getAsJsonPrimitive();
-        String text = p.getAsString().trim();
-        if (p.isNumber() || EPOCH_TEXT.matcher(text).matches()) {
+        return time(Kind.of(p), p.getAsString());
+    }
+
+    /** {@link #time(JsonElement)} of a primitive given as its kind and literal text (a string's value, a number's digits). */
+    static Instant time(Kind kind, String literal) throws BadTime {
+        if (kind == Kind.BOOLEAN) throw new BadTime("not a number or string: " + literal);
+        String text = literal.trim();
+        if (kind == Kind.NUMBER || EPOCH_TEXT.matcher(text).matches()) {
             Instant whole = epochOfInteger(text);
             return whole != null ? whole : epoch(new BigDecimal(text));
         }
