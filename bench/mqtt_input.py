@@ -127,6 +127,8 @@ def main():
         last, secs = points["last"], points["at"] - t0
         cpu = gateway.cpu_seconds() - cpu0
         rss = gateway.peak_rss_mib()
+        if last < n:  # say where the missing points are: not received, not committed, or not delivered
+            print(gateway.shell("hearth:devices"), gateway.shell("hearth:sinks"), sep="\n", flush=True)
         if args.threads:
             print("gateway CPU by thread:", Gateway.thread_delta(threads0, gateway.cpu_by_thread()), flush=True)
         print(f"mqtt-input qos{qos} commit_interval_ms={args.commit_interval_ms} warmup={args.warmup}: messages={n} published_in={published:.1f} s points={last} loss={n - last} "

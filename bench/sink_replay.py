@@ -96,9 +96,13 @@ class Gateway:
         except (OSError, ValueError):
             return 0
 
+    def shell(self, command):
+        """A Gogo command's output (hearth shell), e.g. for a run that lost something: where did it go?"""
+        return subprocess.run([os.path.join(self.home, "bin", "hearth"), "shell", command], capture_output=True,
+                              text=True, env=dict(os.environ, HEARTH_HOME=self.home)).stdout
+
     def device_online(self, device):
-        out = subprocess.run([os.path.join(self.home, "bin", "hearth"), "shell", "hearth:devices"], capture_output=True,
-                             text=True, env=dict(os.environ, HEARTH_HOME=self.home)).stdout
+        out = self.shell("hearth:devices")
         return any(line.startswith(device + " ") and " online " in line for line in out.splitlines())
 
     def cpu_seconds(self):
@@ -333,11 +337,14 @@ class Mosquitto:
             # unlimited_queue lifts the queue bound so that a subscriber slower than the publisher
             # loses nothing and the raw run becomes a ceiling to compare with.
             f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                    # its log outlives the run (/tmp/mosquitto-bench.log): it names clients whose messages it dropped
+                    "log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\n"
                     + ("max_queued_messages 0\n" if unlimited_queue else "")
                     # Mosquitto leaves Nagle on by default: a publisher waiting for its last PUBACKs
                     # (the sink, at the end of each batch) then waits ~40 ms for its own delayed ACK.
                     + ("set_tcp_nodelay true\n" if nodelay else ""))
-        self.proc = subprocess.Popen(["/usr/sbin/mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.log = open(os.path.join(self.dir, "mosquitto.log"), "w")
+        self.proc = subprocess.Popen(["/usr/sbin/mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=self.log)
         wait("mosquitto", lambda: self._up(), 30)
 
     def _up(self):
@@ -357,6 +364,11 @@ class Mosquitto:
     def stop(self):
         self.proc.terminate()
         self.proc.wait(30)
+        self.log.close()
+        try:
+            shutil.copyfile(os.path.join(self.dir, "mosquitto.log"), os.path.join(tempfile.gettempdir(), "mosquitto-bench.log"))
+        except OSError:
+            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
