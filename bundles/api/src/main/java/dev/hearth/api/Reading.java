@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 /**
  * One observation from one device: a measurement with tags and typed fields at a point in time.
@@ -54,8 +55,26 @@ public record Reading(String device, String measurement, SortedMap<String, Strin
         if (fields.isEmpty()) {
             throw new IllegalArgumentException("a reading needs at least one field");
         }
-        tags = SortedArrayMap.copyOf(tags, Reading::checkTag);
-        fields = SortedArrayMap.copyOf(fields, Reading::checkField);
+        tags = SortedArrayMap.copyOf(tags, TAG_CHECK);
+        fields = SortedArrayMap.copyOf(fields, FIELD_CHECK);
+    }
+
+    /** One instance each: a map made by the same check is another reading's, already checked (SortedArrayMap.copyOf). */
+    private static final BiFunction<String, Object, String> TAG_CHECK = Reading::checkTag;
+    private static final BiFunction<String, Object, Object> FIELD_CHECK = Reading::checkField;
+
+    /**
+     * A reading from tags and fields given as arrays in strictly ascending key order ({@link
+     * String#compareTo}), as a decoder of stored readings has them: the same checks and the same
+     * reading as the constructor with maps of those entries, without building the maps first. The
+     * arrays are copied. A key out of order or repeated is an {@link IllegalArgumentException}.
+     *
+     * @since 1.3
+     */
+    public static Reading ofSorted(String device, String measurement, String[] tagKeys, String[] tagValues,
+            String[] fieldKeys, Object[] fieldValues, Instant timestamp) {
+        return new Reading(device, measurement, SortedArrayMap.ofSorted(tagKeys, tagValues, TAG_CHECK),
+                SortedArrayMap.ofSorted(fieldKeys, fieldValues, FIELD_CHECK), timestamp);
     }
 
     private static String checkTag(String key, Object value) {

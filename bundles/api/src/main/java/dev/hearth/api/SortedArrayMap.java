@@ -25,15 +25,46 @@ import java.util.function.BiFunction;
  */
 final class SortedArrayMap<V> extends AbstractMap<String, V> implements SortedMap<String, V> {
 
-    private static final SortedArrayMap<Object> EMPTY = new SortedArrayMap<>(new String[0], new Object[0]);
+    private static final SortedArrayMap<Object> EMPTY = new SortedArrayMap<>(new String[0], new Object[0], null);
 
     private final String[] keys;
     private final Object[] values;
+    /** The check every value passed when this map was made: a map made by the same check needs no copy. */
+    private final BiFunction<String, Object, ?> check;
     private Set<Map.Entry<String, V>> entrySet;
 
-    private SortedArrayMap(String[] keys, Object[] values) {
+    private SortedArrayMap(String[] keys, Object[] values, BiFunction<String, Object, ?> check) {
         this.keys = keys;
         this.values = values;
+        this.check = check;
+    }
+
+    /**
+     * A map of {@code keys} and {@code values} (copied), which must be in strictly ascending key
+     * order, each value passed through {@code check}; for {@link Reading#ofSorted}.
+     */
+    @SuppressWarnings("unchecked")
+    static <V> SortedMap<String, V> ofSorted(String[] keys, Object[] values, BiFunction<String, Object, V> check) {
+        if (keys.length != values.length) {
+            throw new IllegalArgumentException(keys.length + " keys but " + values.length + " values");
+        }
+        if (keys.length > Reading.MAX_ENTRIES) throw new IllegalArgumentException("more than " + Reading.MAX_ENTRIES + " tags or fields");
+        if (keys.length == 0) return (SortedMap<String, V>) EMPTY;
+        String[] k = keys.clone();
+        Object[] v = values.clone();
+        checkInOrder(k, v, check);
+        return new SortedArrayMap<>(k, v, check);
+    }
+
+    /** Refuses a null, repeated or out-of-order key, and passes each value through {@code check}, in key order. */
+    private static void checkInOrder(String[] keys, Object[] values, BiFunction<String, Object, ?> check) {
+        for (int k = 0; k < keys.length; k++) {
+            if (keys[k] == null) throw new NullPointerException("null key");
+            if (k > 0 && keys[k - 1].compareTo(keys[k]) >= 0) {
+                throw new IllegalArgumentException("key '" + keys[k] + "' twice or out of order");
+            }
+            values[k] = check.apply(keys[k], values[k]);
+        }
     }
 
     /**
@@ -43,6 +74,8 @@ final class SortedArrayMap<V> extends AbstractMap<String, V> implements SortedMa
      */
     @SuppressWarnings("unchecked")
     static <V> SortedMap<String, V> copyOf(Map<String, ? extends V> source, BiFunction<String, Object, V> check) {
+        // made by this same check (another reading's map): immutable and already checked, so shared
+        if (source instanceof SortedArrayMap<?> made && made.check == check) return (SortedMap<String, V>) made;
         int n = source.size();
         if (n == 0) return (SortedMap<String, V>) EMPTY;
         String[] keys = new String[n];
@@ -56,15 +89,9 @@ final class SortedArrayMap<V> extends AbstractMap<String, V> implements SortedMa
         if (i != n) throw new IllegalArgumentException("map changed while being copied");
         boolean sorted = source instanceof SortedMap<?, ?> s && s.comparator() == null;
         if (!sorted) sortByKey(keys, values);
-        for (int k = 0; k < n; k++) {
-            if (keys[k] == null) throw new NullPointerException("null key");
-            if (k > 0 && keys[k - 1].compareTo(keys[k]) >= 0) {
-                // only a map whose own order disagrees with String's (a custom comparator) gets here
-                throw new IllegalArgumentException("key '" + keys[k] + "' twice or out of order");
-            }
-            values[k] = check.apply(keys[k], values[k]);
-        }
-        return new SortedArrayMap<>(keys, values);
+        // after sorting, only a map whose own order disagrees with String's (a custom comparator) is refused here
+        checkInOrder(keys, values, check);
+        return new SortedArrayMap<>(keys, values, check);
     }
 
     /** Insertion sort of both arrays by key: maps here have a few entries (at most Reading.MAX_ENTRIES). */

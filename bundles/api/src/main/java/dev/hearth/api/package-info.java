@@ -4,7 +4,7 @@
  * {@link dev.hearth.api.ReadingSink} whiteboard that sinks implement, and device status.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.hearth.api;
 
 import org.osgi.annotation.bundle.Export;

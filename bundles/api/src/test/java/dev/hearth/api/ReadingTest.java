@@ -141,6 +141,75 @@ class ReadingTest {
         assertEquals(3, Outcome.all(Outcome.DELIVERED, 3).size());
     }
 
+    @Test
+    void ofSortedMakesTheReadingTheConstructorMakes() {
+        Instant t = Instant.ofEpochSecond(1_767_225_600L, 5);
+        Reading viaMaps = new Reading("d", "m", new TreeMap<>(Map.of("room", "hall", "zone", "1")),
+                new TreeMap<>(Map.of("a", 1L, "b", 2.5, "c", true, "d", "text")), t);
+        String[] tagKeys = { "room", "zone" };
+        String[] tagValues = { "hall", "1" };
+        String[] fieldKeys = { "a", "b", "c", "d" };
+        Object[] fieldValues = { 1, 2.5f, true, "text" }; // an int and a float are widened, as by the constructor
+        Reading sorted = Reading.ofSorted("d", "m", tagKeys, tagValues, fieldKeys, fieldValues, t);
+        assertEquals(viaMaps, sorted);
+        assertEquals(viaMaps.id(), sorted.id());
+        assertEquals(Long.class, sorted.fields().get("a").getClass());
+        assertEquals(viaMaps.toString(), sorted.toString());
+        // the arrays are copied: changing them later changes nothing
+        tagValues[0] = "attic";
+        fieldValues[0] = 99L;
+        fieldKeys[3] = "e";
+        assertEquals(viaMaps, sorted);
+        assertEquals(Map.of(), Reading.ofSorted("d", "m", new String[0], new String[0], new String[] { "x" }, new Object[] { 1L }, t).tags());
+    }
+
+    @Test
+    void ofSortedRefusesWhatTheConstructorRefusesAndKeysOutOfOrder() {
+        Instant t = Instant.EPOCH;
+        String[] none = new String[0];
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", none, none, new String[] { "b", "a" }, new Object[] { 1L, 2L }, t))
+                .contains("twice or out of order"));
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", none, none, new String[] { "a", "a" }, new Object[] { 1L, 2L }, t))
+                .contains("twice or out of order"));
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", new String[] { "k" }, none, new String[] { "a" }, new Object[] { 1L }, t))
+                .contains("1 keys but 0 values"));
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", none, none, new String[] { "a", null }, new Object[] { 1L, 2L }, t))
+                .contains("null key"));
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", none, none, none, new Object[0], t)).contains("at least one field"));
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", none, none, new String[] { "a" }, new Object[] { Double.NaN }, t))
+                .contains("not a finite number"));
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", none, none, new String[] { "a" }, new Object[] { new int[0] }, t))
+                .contains("unsupported type"));
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", new String[] { "k" }, new String[] { "" }, new String[] { "a" },
+                new Object[] { 1L }, t)).contains("needs a value"));
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", new String[] { "k\u0007" }, new String[] { "v" }, new String[] { "a" },
+                new Object[] { 1L }, t)).contains("control character"));
+        assertTrue(refused(() -> Reading.ofSorted("", "m", none, none, new String[] { "a" }, new Object[] { 1L }, t)).contains("empty"));
+        String[] many = new String[Reading.MAX_ENTRIES + 1];
+        Object[] values = new Object[many.length];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = String.format("f%04d", i);
+            values[i] = (long) i;
+        }
+        assertTrue(refused(() -> Reading.ofSorted("d", "m", none, none, many, values, t)).contains("more than"));
+    }
+
+    @Test
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    void anotherReadingsMapsAreSharedOnlyInTheSameRole() {
+        Reading r = Reading.of("d", "m").tag("room", "hall").field("value", 1.5).field("n", 2L).at(Instant.EPOCH).build();
+        Reading copy = new Reading("d2", "m", r.tags(), r.fields(), Instant.EPOCH);
+        assertEquals(r.tags(), copy.tags());
+        assertTrue(copy.fields() == r.fields(), "an immutable map already checked as fields is not copied again");
+        // fields smuggled in as tags (a raw cast) are checked as tags: a number is no tag value
+        assertTrue(refused(() -> new Reading("d", "m", (java.util.SortedMap) r.fields(), r.fields(), Instant.EPOCH))
+                .contains("needs a value"));
+        // tags as fields pass the field check (strings are field values) but are still checked, not shared
+        Reading tagsAsFields = new Reading("d", "m", r.tags(), (java.util.SortedMap) r.tags(), Instant.EPOCH);
+        assertTrue(tagsAsFields.fields() != (Object) r.tags());
+        assertEquals(Map.of("room", "hall"), tagsAsFields.fields());
+    }
+
     private static String refused(Runnable build) {
         return assertThrows(RuntimeException.class, build::run).getMessage();
     }

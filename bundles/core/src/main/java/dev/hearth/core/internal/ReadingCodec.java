@@ -8,18 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 
 import dev.hearth.api.Reading;
 
@@ -92,16 +82,20 @@ final class ReadingCodec {
             long seconds = in.s64();
             int nanos = in.s32();
             Instant time = Instant.ofEpochSecond(seconds, nanos);
-            Object[] tags = new Object[2 * entries(in.u16())];
-            for (int i = 0; i < tags.length; i += 2) {
-                tags[i] = in.utf();
-                tags[i + 1] = in.utf();
+            int tagCount = entries(in.u16());
+            String[] tagKeys = new String[tagCount];
+            String[] tagValues = new String[tagCount];
+            for (int i = 0; i < tagCount; i++) {
+                tagKeys[i] = in.utf();
+                tagValues[i] = in.utf();
             }
-            Object[] fields = new Object[2 * entries(in.u16())];
-            for (int i = 0; i < fields.length; i += 2) {
-                fields[i] = in.utf();
+            int fieldCount = entries(in.u16());
+            String[] fieldKeys = new String[fieldCount];
+            Object[] fieldValues = new Object[fieldCount];
+            for (int i = 0; i < fieldCount; i++) {
+                fieldKeys[i] = in.utf();
                 int type = in.u8();
-                fields[i + 1] = switch (type) {
+                fieldValues[i] = switch (type) {
                     case 'i' -> in.s64();
                     case 'f' -> Double.longBitsToDouble(in.s64());
                     case 'b' -> in.u8() != 0;
@@ -110,7 +104,12 @@ final class ReadingCodec {
                 };
             }
             if (in.remaining() > 0) throw new IllegalArgumentException(in.remaining() + " trailing bytes");
-            return new Reading(device, measurement, Decoded.of(tags), Decoded.of(fields), time);
+            if (ascending(tagKeys) && ascending(fieldKeys)) {
+                // every row this codec wrote: no maps in between (Reading.ofSorted checks all the same)
+                return Reading.ofSorted(device, measurement, tagKeys, tagValues, fieldKeys, fieldValues, time);
+            }
+            // a damaged row's keys out of order or repeated: through maps, the later one winning, as always
+            return new Reading(device, measurement, treeOf(tagKeys, tagValues), treeOf(fieldKeys, fieldValues), time);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -119,112 +118,24 @@ final class ReadingCodec {
         }
     }
 
+    private static boolean ascending(String[] keys) {
+        for (int i = 1; i < keys.length; i++) {
+            if (keys[i - 1].compareTo(keys[i]) >= 0) return false;
+        }
+        return true;
+    }
+
+    private static <V> TreeMap<String, V> treeOf(String[] keys, V[] values) {
+        TreeMap<String, V> tree = new TreeMap<>();
+        for (int i = 0; i < keys.length; i++) tree.put(keys[i], values[i]);
+        return tree;
+    }
+
     private static int entries(int n) {
         if (n > Reading.MAX_ENTRIES) throw new IllegalArgumentException("more than " + Reading.MAX_ENTRIES + " tags or fields");
         return n;
     }
 
-    /**
-     * A row's tags or fields as decoded, keys ascending, handed to the {@link Reading}
-     * constructor, which copies them into maps of its own. A TreeMap here cost an object per
-     * entry that lived only until that copy (millions of them in a replay). Only a row written
-     * in key order (every row this codec wrote) is viewed this way, so this is always a valid
-     * sorted map; a damaged row's keys out of order or repeated go into a TreeMap, as before.
-     */
-    static final class Decoded<V> extends AbstractMap<String, V> implements SortedMap<String, V> {
-        /** key, value, key, value, ... */
-        private final Object[] pairs;
-
-        private Decoded(Object[] pairs) {
-            this.pairs = pairs;
-        }
-
-        @SuppressWarnings("unchecked")
-        static <V> SortedMap<String, V> of(Object[] pairs) {
-            for (int i = 2; i < pairs.length; i += 2) {
-                if (((String) pairs[i - 2]).compareTo((String) pairs[i]) >= 0) {
-                    TreeMap<String, V> tree = new TreeMap<>(); // later duplicates win, as when decoding into a map
-                    for (int k = 0; k < pairs.length; k += 2) tree.put((String) pairs[k], (V) pairs[k + 1]);
-                    return tree;
-                }
-            }
-            return new Decoded<>(pairs);
-        }
-
-        @Override
-        public int size() {
-            return pairs.length / 2;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public void forEach(BiConsumer<? super String, ? super V> action) {
-            for (int i = 0; i < pairs.length; i += 2) action.accept((String) pairs[i], (V) pairs[i + 1]);
-        }
-
-        @Override
-        public Set<Map.Entry<String, V>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public int size() {
-                    return pairs.length / 2;
-                }
-
-                @Override
-                public Iterator<Map.Entry<String, V>> iterator() {
-                    return new Iterator<>() {
-                        private int i;
-
-                        @Override
-                        public boolean hasNext() {
-                            return i < pairs.length;
-                        }
-
-                        @Override
-                        @SuppressWarnings("unchecked")
-                        public Map.Entry<String, V> next() {
-                            if (i >= pairs.length) throw new NoSuchElementException();
-                            i += 2;
-                            return new AbstractMap.SimpleImmutableEntry<>((String) pairs[i - 2], (V) pairs[i - 1]);
-                        }
-                    };
-                }
-            };
-        }
-
-        @Override
-        public Comparator<? super String> comparator() {
-            return null;
-        }
-
-        @Override
-        public String firstKey() {
-            if (pairs.length == 0) throw new NoSuchElementException();
-            return (String) pairs[0];
-        }
-
-        @Override
-        public String lastKey() {
-            if (pairs.length == 0) throw new NoSuchElementException();
-            return (String) pairs[pairs.length - 2];
-        }
-
-        // Views are rarely asked of a map that lives only until the Reading copies it: a copy serves.
-        @Override
-        public SortedMap<String, V> subMap(String fromKey, String toKey) {
-            return Collections.unmodifiableSortedMap(new TreeMap<>(this).subMap(fromKey, toKey));
-        }
-
-        @Override
-        public SortedMap<String, V> headMap(String toKey) {
-            return Collections.unmodifiableSortedMap(new TreeMap<>(this).headMap(toKey));
-        }
-
-        @Override
-        public SortedMap<String, V> tailMap(String fromKey) {
-            return Collections.unmodifiableSortedMap(new TreeMap<>(this).tailMap(fromKey));
-        }
-    }
 
     /** Reads the record's big-endian numbers and modified UTF-8 strings in place, each read bounds-checked. */
     private static final class Cursor {

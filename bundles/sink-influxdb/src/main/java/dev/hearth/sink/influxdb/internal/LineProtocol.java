@@ -78,11 +78,14 @@ final class LineProtocol {
     record Refused(String reason) implements Encoded {}
 
     private final String deviceTag;
+    /** Whether the device tag's name has a char past U+D7FF: known once, not scanned at every line. */
+    private final boolean deviceTagHigh;
     private final Precision precision;
 
     LineProtocol(String deviceTag, Precision precision) {
         if (deviceTag == null || deviceTag.isBlank()) throw new IllegalArgumentException("the device tag needs a name");
         this.deviceTag = deviceTag;
+        this.deviceTagHigh = hasHighChar(deviceTag);
         this.precision = precision;
     }
 
@@ -117,8 +120,8 @@ final class LineProtocol {
         // The maps are walked with forEach and one small writer: their iterators (through the
         // unmodifiable views) cost several objects per entry, millions of times in a replay.
         LineWriter writer = new LineWriter(out, reading);
-        if (!hasHighChar(deviceTag)) reading.tags().forEach(writer);
-        if (writer.highKey || hasHighChar(deviceTag)) {
+        if (!deviceTagHigh) reading.tags().forEach(writer);
+        if (writer.highKey || deviceTagHigh) {
             out.truncate(tagsStart);
             problem = appendTagsInUtf8Order(out, reading);
         } else {
