@@ -32,6 +32,16 @@ public interface ReadingSink {
     String BATCH_SIZE = "hearth.sink.batch.size";
 
     /**
+     * Service property: how long, in milliseconds, a batch smaller than {@link #BATCH_SIZE} may
+     * wait for more readings before it is delivered (default 0: at once). A store that likes big
+     * requests then gets fewer, fuller ones when readings trickle in; a backlog is never held back,
+     * nor is a retry.
+     *
+     * @since 1.3
+     */
+    String BATCH_LINGER_MS = "hearth.sink.batch.linger_ms";
+
+    /**
      * Writes a batch and says what became of each reading, in the same order as {@code batch}.
      * Throwing means every reading of the batch is retried later, with the exception's message as
      * the error.

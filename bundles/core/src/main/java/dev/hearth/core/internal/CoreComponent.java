@@ -54,7 +54,7 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
     private static final Logger LOG = LoggerFactory.getLogger(CoreComponent.class);
 
     /** A sink service as bound, before or after the bus exists (DS binds dynamic references before activate). */
-    private record BoundSink(String id, ReadingSink sink, String filter, Integer batchSize) {
+    private record BoundSink(String id, ReadingSink sink, String filter, Integer batchSize, long lingerMillis) {
     }
 
     private final DeviceRegistry devices = new DeviceRegistry();
@@ -108,8 +108,9 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addSink(ReadingSink sink, Map<String, Object> props) {
+        Integer linger = intProp(ReadingSink.BATCH_LINGER_MS, props.get(ReadingSink.BATCH_LINGER_MS), 0);
         BoundSink bound = new BoundSink(sinkId(props), sink, stringProp(props.get(ReadingSink.FILTER)),
-                intProp(props.get(ReadingSink.BATCH_SIZE)));
+                intProp(ReadingSink.BATCH_SIZE, props.get(ReadingSink.BATCH_SIZE), 1), linger == null ? 0 : linger);
         synchronized (this) {
             sinks.put(sink, bound);
             if (bus != null) start(bound);
@@ -144,7 +145,7 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
             return;
         }
         try {
-            bus.addSink(s.id(), s.sink(), s.filter(), filter, s.batchSize() != null ? s.batchSize() : defaultBatchSize);
+            bus.addSink(s.id(), s.sink(), s.filter(), filter, s.batchSize() != null ? s.batchSize() : defaultBatchSize, s.lingerMillis());
         } catch (IllegalStateException | SQLException e) {
             LOG.error("sink {} not started: {}", s.id(), e.getMessage());
         }
@@ -180,13 +181,14 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
         return v == null ? null : v.toString();
     }
 
-    private static Integer intProp(Object v) {
-        if (v instanceof Number n) return Math.max(1, n.intValue());
+    /** A numeric service property, at least {@code min}; {@code null} when absent or not a number (logged). */
+    private static Integer intProp(String name, Object v, int min) {
+        if (v instanceof Number n) return Math.max(min, n.intValue());
         if (v instanceof String s) {
             try {
-                return Math.max(1, Integer.parseInt(s.trim()));
+                return Math.max(min, Integer.parseInt(s.trim()));
             } catch (NumberFormatException e) {
-                LOG.warn("ignoring a non-numeric {} '{}'", ReadingSink.BATCH_SIZE, s);
+                LOG.warn("ignoring a non-numeric {} '{}'", name, s);
             }
         }
         return null;

@@ -277,8 +277,14 @@ public final class ReadingBus implements AutoCloseable {
      *
      * @throws IllegalStateException if a sink with this id is already registered (they would share a cursor)
      */
-    public synchronized void addSink(String id, ReadingSink sink, String filterText, Predicate<Reading> filter, int batchSize)
+    public void addSink(String id, ReadingSink sink, String filterText, Predicate<Reading> filter, int batchSize)
             throws SQLException {
+        addSink(id, sink, filterText, filter, batchSize, 0);
+    }
+
+    /** As above, with a batch smaller than {@code batchSize} waiting up to {@code lingerMillis} for more readings. */
+    public synchronized void addSink(String id, ReadingSink sink, String filterText, Predicate<Reading> filter, int batchSize,
+            long lingerMillis) throws SQLException {
         if (!running) throw new IllegalStateException("the reading bus is closed");
         if (workers.containsKey(id)) {
             throw new IllegalStateException("a sink with id '" + id + "' is already registered; give each sink its own "
@@ -286,7 +292,7 @@ public final class ReadingBus implements AutoCloseable {
         }
         long start = Math.max(journal.cursor(id), reported.getOrDefault(id, Long.MIN_VALUE));
         SinkCounters c = counters.computeIfAbsent(id, k -> new SinkCounters());
-        SinkWorker w = new SinkWorker(id, sink, filterText, filter, batchSize, journal, start, settings, c, p -> {
+        SinkWorker w = new SinkWorker(id, sink, filterText, filter, batchSize, lingerMillis, journal, start, settings, c, p -> {
             reported.merge(p.sink(), p.cursor(), Math::max);
             progress.add(p);
         }, prefetcher);

@@ -61,6 +61,10 @@ final class SinkWorker {
     private final String filterText;
     private final Predicate<Reading> filter;
     private final int batchSize;
+    /** How long a batch smaller than batchSize waits for more readings (ReadingSink.BATCH_LINGER_MS). */
+    private final long lingerNanos;
+    /** When the batch now lingering began to wait, or 0. */
+    private long lingerSince;
     private final Journal journal;
     private final ProgressListener listener;
     private final Backoff backoff;
@@ -76,8 +80,10 @@ final class SinkWorker {
     /** Reads ahead for this worker; shared by the bus's workers, or {@code null} to read in line. */
     private final Executor prefetcher;
 
-    SinkWorker(String id, ReadingSink sink, String filterText, Predicate<Reading> filter, int batchSize, Journal journal,
-            long startCursor, BusSettings settings, SinkCounters counters, ProgressListener listener, Executor prefetcher) {
+    SinkWorker(String id, ReadingSink sink, String filterText, Predicate<Reading> filter, int batchSize, long lingerMillis,
+            Journal journal, long startCursor, BusSettings settings, SinkCounters counters, ProgressListener listener,
+            Executor prefetcher) {
+        this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, lingerMillis));
         this.prefetcher = prefetcher;
         this.id = id;
         this.sink = sink;
@@ -151,6 +157,7 @@ final class SinkWorker {
                     }
                     consume(f);
                 }
+                if (lingering()) continue;
                 // Read and decode the next batch while the sink delivers this one, and let the sink
                 // prepare it (ReadingSink.prepare): a store's round trip, the journal read and the
                 // sink's encoding then overlap instead of adding up.
@@ -180,6 +187,32 @@ final class SinkWorker {
             }
         }
         LOG.info("sink {} stopped at journal sequence {}", id, cursor);
+    }
+
+    /**
+     * Lets a batch smaller than batchSize wait up to the linger time for more readings: waits for
+     * the bus's signal (or the time left), reads what came, and says whether to look again before
+     * delivering. Never while retrying (the backoff waits already) and never for a full batch.
+     */
+    private boolean lingering() throws SQLException {
+        if (lingerNanos == 0 || pending.size() >= batchSize || backoff.failures() > 0) {
+            lingerSince = 0;
+            return false;
+        }
+        long now = System.nanoTime();
+        if (lingerSince == 0) lingerSince = now;
+        long left = lingerSince + lingerNanos - now;
+        if (left <= 0) {
+            lingerSince = 0;
+            return false;
+        }
+        Fetched f = takePrefetched();
+        if (f == null || f.isEmpty()) {
+            await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            f = read(fetched);
+        }
+        if (!f.isEmpty()) consume(f);
+        return true;
     }
 
     /** Readings read after some sequence: the ones for this sink, the damaged ones, and the last sequence read. */

@@ -82,6 +82,37 @@ class ReadingBusTest {
         assertEquals(1000, bus.journalStatus().accepted());
     }
 
+    @Test
+    void aLingeringSinkGetsTricklingReadingsInFewerFullerBatches() throws Exception {
+        open(settings());
+        RecordingSink eager = new RecordingSink();
+        RecordingSink lingering = new RecordingSink();
+        bus.addSink("eager", eager, "", r -> true, 100);
+        bus.addSink("lingering", lingering, "", r -> true, 100, 2_000);
+        for (int i = 0; i < 10; i++) {
+            bus.publish(readings("d", i, 1), true).get(10, TimeUnit.SECONDS);
+            Thread.sleep(30);
+        }
+        assertEquals(range(0, 10), seqs(eager.await(10, WAIT)));
+        assertEquals(range(0, 10), seqs(lingering.await(10, WAIT)));
+        // ten commits 30 ms apart: the eager sink hears of each; the lingering one waits up to 2 s for a fuller batch
+        assertTrue(eager.batches().size() >= 5, "eager batches " + eager.batches().size());
+        assertTrue(lingering.batches().size() <= 2, "lingering batches " + lingering.batches().size());
+    }
+
+    @Test
+    void aLingeringSinkGetsFullBatchesAtOnceAndOnlyTheRestWaits() throws Exception {
+        open(settings());
+        RecordingSink sink = new RecordingSink();
+        bus.publish(readings("d", 0, 12)).get(10, TimeUnit.SECONDS);
+        bus.addSink("s", sink, "", r -> true, 5, 3_000);
+        assertEquals(range(0, 10), seqs(sink.await(10, WAIT)), "two full batches go without lingering");
+        Thread.sleep(500);
+        assertEquals(10, sink.delivered().size(), "the partial batch of 2 is still waiting for more");
+        assertEquals(range(0, 12), seqs(sink.await(12, WAIT)), "and goes when its linger time is up");
+        assertEquals(List.of(5, 5, 2), sink.batches().stream().map(List::size).toList());
+    }
+
     /** A sink that takes its time and records what it was told to prepare; its prepare may throw. */
     static final class PreparingSink implements dev.hearth.api.ReadingSink {
         final List<List<Reading>> prepared = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -46,6 +46,7 @@ public final class ElasticsearchSink implements ReadingSink {
         Hashtable<String, Object> service = new Hashtable<>();
         service.put(ReadingSink.ID, settings.id());
         service.put(ReadingSink.BATCH_SIZE, config.hearth_sink_batch_size());
+        service.put(ReadingSink.BATCH_LINGER_MS, Math.max(0, config.hearth_sink_batch_linger__ms()));
         if (!config.hearth_sink_filter().isBlank()) service.put(ReadingSink.FILTER, config.hearth_sink_filter().trim());
         registration = context.registerService(ReadingSink.class, this, service);
         LOG.info("sink {}: writing to {} at {}", settings.id(),

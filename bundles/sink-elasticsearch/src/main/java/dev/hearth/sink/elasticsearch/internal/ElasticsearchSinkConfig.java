@@ -70,6 +70,12 @@ public @interface ElasticsearchSinkConfig {
     @AttributeDefinition(name = "Batch size", description = "The most readings the core hands over at once.", min = "1")
     int hearth_sink_batch_size() default 1000;
 
+    /** Published as a service property for the core (ReadingSink.BATCH_LINGER_MS): the bulk's flush by time. */
+    @AttributeDefinition(name = "Batch linger (ms)", description = "How long a _bulk smaller than the batch size waits "
+            + "for more readings: fewer, fuller requests when readings trickle in (a backlog never waits). 0 sends at once.",
+            min = "0", max = "60000")
+    int hearth_sink_batch_linger__ms() default 1000;
+
     @AttributeDefinition(name = "Largest _bulk body (MiB)", description = "A batch is sent as several _bulk requests "
             + "when its body would be bigger than this.", min = "1")
     int max__bulk__mb() default 5;

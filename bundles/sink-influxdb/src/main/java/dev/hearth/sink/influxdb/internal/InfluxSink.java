@@ -66,6 +66,7 @@ public final class InfluxSink implements ReadingSink {
         Hashtable<String, Object> service = new Hashtable<>();
         service.put(ReadingSink.ID, sinkId);
         service.put(ReadingSink.BATCH_SIZE, coreBatchSize(settings.batchSize()));
+        service.put(ReadingSink.BATCH_LINGER_MS, Math.max(0, config.hearth_sink_batch_linger__ms()));
         String filter = config.hearth_sink_filter();
         if (filter != null && !filter.isBlank()) service.put(ReadingSink.FILTER, filter.trim());
         registration = context.registerService(ReadingSink.class, this, service);

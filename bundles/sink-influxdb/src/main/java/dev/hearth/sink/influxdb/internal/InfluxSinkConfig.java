@@ -82,6 +82,12 @@ public @interface InfluxSinkConfig {
     @AttributeDefinition(name = "Batch size", description = "Most readings per write request.", min = "1")
     int hearth_sink_batch_size() default 5000;
 
+    /** Published as a service property for the core (ReadingSink.BATCH_LINGER_MS). */
+    @AttributeDefinition(name = "Batch linger (ms)", description = "How long a request smaller than the batch size waits "
+            + "for more readings: fewer, fuller writes when readings trickle in (a backlog never waits). 0 writes at once.",
+            min = "0", max = "60000")
+    int hearth_sink_batch_linger__ms() default 1000;
+
     /** Published as a service property for the core, which filters. */
     @AttributeDefinition(name = "Filter", description = "LDAP filter over device, measurement and tags; only matching "
             + "readings are written. Empty means every reading. Example: (measurement=temperature)", required = false)
