@@ -1,11 +1,8 @@
 package dev.hearth.core.internal;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -26,36 +23,103 @@ final class ReadingCodec {
     private ReadingCodec() {
     }
 
+    /**
+     * Encodes a reading. Written into one byte array by hand rather than through
+     * {@code DataOutputStream}: its every write went through the synchronized
+     * {@code ByteArrayOutputStream}, and {@code writeUTF} allocated a buffer per string; every
+     * accepted reading is encoded once, on the publisher's thread. The bytes are the same
+     * ({@code writeUTF}'s modified UTF-8 with a two-byte length), held to it by ReadingCodecTest.
+     */
     static byte[] encode(Reading r) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeUTF(r.device());
-            out.writeUTF(r.measurement());
-            out.writeLong(r.timestamp().getEpochSecond());
-            out.writeInt(r.timestamp().getNano());
-            out.writeShort(r.tags().size());
-            for (var t : r.tags().entrySet()) {
-                out.writeUTF(t.getKey());
-                out.writeUTF(t.getValue());
+        Output out = new Output(96);
+        out.u8(VERSION);
+        out.utf(r.device());
+        out.utf(r.measurement());
+        out.s64(r.timestamp().getEpochSecond());
+        out.s32(r.timestamp().getNano());
+        out.u16(r.tags().size());
+        r.tags().forEach((k, v) -> {
+            out.utf(k);
+            out.utf(v);
+        });
+        out.u16(r.fields().size());
+        r.fields().forEach((k, v) -> {
+            out.utf(k);
+            char type = Reading.typeCode(v);
+            out.u8(type);
+            switch (type) {
+                case 'i' -> out.s64((Long) v);
+                case 'f' -> out.s64(Double.doubleToLongBits((Double) v)); // as writeDouble writes it
+                case 'b' -> out.u8((Boolean) v ? 1 : 0);
+                default -> out.utf((String) v);
             }
-            out.writeShort(r.fields().size());
-            for (var f : r.fields().entrySet()) {
-                out.writeUTF(f.getKey());
-                Object v = f.getValue();
-                char type = Reading.typeCode(v);
-                out.writeByte(type);
-                switch (type) {
-                    case 'i' -> out.writeLong((Long) v);
-                    case 'f' -> out.writeDouble((Double) v);
-                    case 'b' -> out.writeBoolean((Boolean) v);
-                    default -> out.writeUTF((String) v);
+        });
+        return out.toByteArray();
+    }
+
+    /** A growing byte array with DataOutputStream's big-endian writes. Not thread-safe. */
+    private static final class Output {
+        private byte[] buf;
+        private int pos;
+
+        Output(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void reserve(int n) {
+            if (pos + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+        }
+
+        void u8(int v) {
+            reserve(1);
+            buf[pos++] = (byte) v;
+        }
+
+        void u16(int v) {
+            reserve(2);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        void s32(int v) {
+            reserve(4);
+            for (int shift = 24; shift >= 0; shift -= 8) buf[pos++] = (byte) (v >>> shift);
+        }
+
+        void s64(long v) {
+            reserve(8);
+            for (int shift = 56; shift >= 0; shift -= 8) buf[pos++] = (byte) (v >>> shift);
+        }
+
+        /** Modified UTF-8 with its length first, as {@code DataOutputStream.writeUTF}: U+0000 as two bytes, each surrogate as three. */
+        void utf(String s) {
+            int length = s.length();
+            reserve(2 + 3 * length); // the most it can take; the length is written once known
+            int lengthAt = pos;
+            pos += 2;
+            for (int i = 0; i < length; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x0001 && c <= 0x007F) {
+                    buf[pos++] = (byte) c;
+                } else if (c <= 0x07FF) {
+                    buf[pos++] = (byte) (0xC0 | (c >> 6));
+                    buf[pos++] = (byte) (0x80 | (c & 0x3F));
+                } else {
+                    buf[pos++] = (byte) (0xE0 | (c >> 12));
+                    buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    buf[pos++] = (byte) (0x80 | (c & 0x3F));
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+            int bytes = pos - lengthAt - 2;
+            // a reading's limits keep every string far below this (16 Ki chars at most)
+            if (bytes > 0xFFFF) throw new IllegalArgumentException("a string of " + bytes + " bytes does not fit a journal record");
+            buf[lengthAt] = (byte) (bytes >>> 8);
+            buf[lengthAt + 1] = (byte) bytes;
         }
-        return bytes.toByteArray();
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, pos);
+        }
     }
 
     /** Decodes a reading; a damaged record gives an {@link IllegalArgumentException} naming what is wrong. */

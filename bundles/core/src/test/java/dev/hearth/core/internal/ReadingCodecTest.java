@@ -1,5 +1,6 @@
 package dev.hearth.core.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -146,6 +147,71 @@ class ReadingCodecTest {
         byte[] repeated = data.clone();
         repeated[at + 8] = 'a';
         assertEquals(java.util.Map.of("a", "2"), ReadingCodec.decode(repeated).tags(), "the later one wins");
+    }
+
+    /** The encoder before it wrote its bytes by hand: DataOutputStream, whose bytes the journal holds. */
+    private static byte[] referenceEncoding(Reading r) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeUTF(r.device());
+            out.writeUTF(r.measurement());
+            out.writeLong(r.timestamp().getEpochSecond());
+            out.writeInt(r.timestamp().getNano());
+            out.writeShort(r.tags().size());
+            for (var t : r.tags().entrySet()) {
+                out.writeUTF(t.getKey());
+                out.writeUTF(t.getValue());
+            }
+            out.writeShort(r.fields().size());
+            for (var f : r.fields().entrySet()) {
+                out.writeUTF(f.getKey());
+                Object v = f.getValue();
+                char type = Reading.typeCode(v);
+                out.writeByte(type);
+                switch (type) {
+                    case 'i' -> out.writeLong((Long) v);
+                    case 'f' -> out.writeDouble((Double) v);
+                    case 'b' -> out.writeBoolean((Boolean) v);
+                    default -> out.writeUTF((String) v);
+                }
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void theEncodingIsByteForByteDataOutputStreams() throws Exception {
+        Random random = new Random(20261129);
+        String[] alphabet = { "a", "Z", "0", "_", " ", "\u0000", "\u007f", "\u0080", "é", "\u07ff", "\u0800", "€", "\uffff",
+                "\ud83d\ude00", "\ud800", "\udc00", "\n", "\"" };
+        for (int n = 0; n < 2_000; n++) {
+            Reading.Builder b = Reading.of("dev-" + text(random, alphabet, 1 + random.nextInt(8), false),
+                    "m" + text(random, alphabet, random.nextInt(6), false));
+            for (int t = random.nextInt(4); t > 0; t--) b.tag("t" + t + text(random, alphabet, random.nextInt(5), false),
+                    "v" + text(random, alphabet, random.nextInt(12), true));
+            b.field("i", random.nextLong()).field("f", random.nextDouble() * Math.pow(10, random.nextInt(40) - 20))
+                    .field("b", random.nextBoolean()).field("s" + text(random, alphabet, random.nextInt(4), false),
+                            text(random, alphabet, random.nextInt(30), true));
+            Reading r = b.at(Instant.ofEpochSecond(random.nextInt(2_000_000_000) - 1_000_000_000L, random.nextInt(1_000_000_000))).build();
+            assertArrayEquals(referenceEncoding(r), ReadingCodec.encode(r), r.toString());
+            assertEquals(r, ReadingCodec.decode(ReadingCodec.encode(r)));
+        }
+        // the longest strings a reading may carry: 16 Ki chars of three bytes each still fit the two-byte length
+        Reading longest = Reading.of("d", "m").field("s", "€".repeat(Reading.MAX_STRING_LENGTH)).at(Instant.EPOCH).build();
+        assertArrayEquals(referenceEncoding(longest), ReadingCodec.encode(longest));
+        assertEquals(longest, ReadingCodec.decode(ReadingCodec.encode(longest)));
+    }
+
+    /** Random text from the alphabet; control characters only where values allow them (names refuse them). */
+    private static String text(Random random, String[] alphabet, int count, boolean controlsAllowed) {
+        StringBuilder s = new StringBuilder();
+        while (count-- > 0) {
+            String piece = alphabet[random.nextInt(alphabet.length)];
+            if (!controlsAllowed && piece.chars().anyMatch(Character::isISOControl)) piece = "x";
+            s.append(piece);
+        }
+        return s.toString();
     }
 
     @Test
