@@ -168,6 +168,30 @@ class KasaDriverTest {
     }
 
     @Test
+    void theFirstFailedTryAfterStartIsInfoAndARepeatIsAWarning() throws Exception {
+        // slf4j-simple writes to whatever System.err is at the time (its default, cacheOutputStream=false)
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        KasaDriver d;
+        try {
+            d = driver(new Configs(closedPort, closedPort).device("late").interval(1).timeout(300));
+            status.await(s -> s.state() == DeviceState.OFFLINE, WAIT);
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (d.nextDelayMillis() < 2000 && System.nanoTime() < end) Thread.sleep(50); // the second try failed too
+            Thread.sleep(200);
+        } finally {
+            System.setErr(original);
+        }
+        d.deactivate();
+        List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("kasa late: OFFLINE")).toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("INFO") && lines.get(0).endsWith("(the first try since start)"), lines.get(0));
+        assertTrue(lines.get(1).contains("WARN") && !lines.get(1).contains("first try"), lines.get(1));
+    }
+
+    @Test
     void anUnreachablePlugBacksOffAndRecovers() throws Exception {
         KasaDriver d = driver(new Configs(closedPort, closedPort).device("away").interval(1).timeout(300));
         DeviceStatus offline = status.await(s -> s.state() == DeviceState.OFFLINE, WAIT);
