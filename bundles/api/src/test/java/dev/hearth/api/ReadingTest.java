@@ -210,6 +210,49 @@ class ReadingTest {
         assertEquals(Map.of("room", "hall"), tagsAsFields.fields());
     }
 
+    /** Reading.id() as first written (a StringBuilder's text as UTF-8): the ids stores hold. */
+    private static String referenceId(Reading r) throws Exception {
+        StringBuilder s = new StringBuilder().append(r.device()).append('\0').append(r.measurement()).append('\1');
+        r.tags().forEach((k, v) -> s.append(k).append('\0').append(v).append('\0'));
+        s.append('\1');
+        r.fields().forEach((k, v) -> s.append(k).append('\0').append(Reading.typeCode(v)).append(v).append('\0'));
+        s.append('\1').append(r.timestamp().getEpochSecond()).append('.').append(r.timestamp().getNano());
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    @Test
+    void theIdIsTheOneStoresHold() throws Exception {
+        java.util.Random random = new java.util.Random(29112026);
+        String[] pieces = { "a", "Z", "9", "-", " ", "é", "€", "\ud83d\ude00", "\ud800", "\udfff", "\u0000", "\u00ff", "\uffff" };
+        long[] longs = { 0, 1, -1, 9, 10, -10, 99, 100, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, 999_999_999_999_999_999L,
+                1_000_000_000_000_000_000L, -1_000_000_000_000_000_000L };
+        double[] doubles = { 0.0, -0.0, 1.0, 0.1, 1e21, 1e-7, Double.MIN_VALUE, Double.MAX_VALUE, -123.456 };
+        for (int n = 0; n < 3_000; n++) {
+            Reading.Builder b = Reading.of("d" + text(random, pieces, random.nextInt(6), false), "m" + text(random, pieces, random.nextInt(4), false));
+            for (int t = random.nextInt(3); t > 0; t--) b.tag("t" + t + text(random, pieces, random.nextInt(3), false), "v" + text(random, pieces, random.nextInt(8), true));
+            b.field("i", random.nextBoolean() ? longs[random.nextInt(longs.length)] : random.nextLong());
+            b.field("f", random.nextBoolean() ? doubles[random.nextInt(doubles.length)] : random.nextGaussian() * 1e6);
+            b.field("b", random.nextBoolean()).field("s" + text(random, pieces, random.nextInt(3), false), text(random, pieces, random.nextInt(40), true));
+            Instant at = Instant.ofEpochSecond(random.nextLong() % 100_000_000_000L, random.nextInt(1_000_000_000));
+            Reading r = b.at(at).build();
+            assertEquals(referenceId(r), r.id(), r.toString());
+        }
+        Reading big = Reading.of("d", "m").field("s", "€".repeat(Reading.MAX_STRING_LENGTH)).at(Instant.EPOCH).build();
+        assertEquals(referenceId(big), big.id());
+        Reading small = Reading.of("d", "m").field("v", 1L).at(Instant.EPOCH).build();
+        assertEquals(referenceId(small), small.id(), "after a long string the thread's buffer still works");
+    }
+
+    private static String text(java.util.Random random, String[] pieces, int count, boolean controls) {
+        StringBuilder s = new StringBuilder();
+        while (count-- > 0) {
+            String p = pieces[random.nextInt(pieces.length)];
+            s.append(!controls && p.chars().anyMatch(Character::isISOControl) ? "x" : p);
+        }
+        return s.toString();
+    }
+
     private static String refused(Runnable build) {
         return assertThrows(RuntimeException.class, build::run).getMessage();
     }
