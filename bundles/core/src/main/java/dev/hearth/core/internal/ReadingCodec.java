@@ -168,25 +168,20 @@ final class ReadingCodec {
                 };
             }
             if (in.remaining() > 0) throw new IllegalArgumentException(in.remaining() + " trailing bytes");
-            if (ascending(tagKeys) && ascending(fieldKeys)) {
-                // every row this codec wrote: no maps in between (Reading.ofSorted checks all the same)
+            try {
+                // every row this codec wrote has its keys in order: no maps in between (ofSorted checks them)
                 return Reading.ofSorted(device, measurement, tagKeys, tagValues, fieldKeys, fieldValues, time);
+            } catch (IllegalArgumentException refused) {
+                // a damaged row's keys out of order or repeated: through maps, the later one winning, as
+                // always; any other fault the constructor refuses again, with its own reason
+                return new Reading(device, measurement, treeOf(tagKeys, tagValues), treeOf(fieldKeys, fieldValues), time);
             }
-            // a damaged row's keys out of order or repeated: through maps, the later one winning, as always
-            return new Reading(device, measurement, treeOf(tagKeys, tagValues), treeOf(fieldKeys, fieldValues), time);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {
             // an impossible instant, an over-long name: the reading's own checks say what is wrong
             throw new IllegalArgumentException("damaged journal record: " + e.getMessage(), e);
         }
-    }
-
-    private static boolean ascending(String[] keys) {
-        for (int i = 1; i < keys.length; i++) {
-            if (keys[i - 1].compareTo(keys[i]) >= 0) return false;
-        }
-        return true;
     }
 
     private static <V> TreeMap<String, V> treeOf(String[] keys, V[] values) {
