@@ -182,7 +182,7 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
     }
 
     /** A numeric service property, at least {@code min}; {@code null} when absent or not a number (logged). */
-    private static Integer intProp(String name, Object v, int min) {
+    static Integer intProp(String name, Object v, int min) {
         if (v instanceof Number n) return Math.max(min, n.intValue());
         if (v instanceof String s) {
             try {

@@ -17,4 +17,20 @@ class SinkIdTest {
         assertEquals("first", CoreComponent.sinkId(Map.of("hearth.sink.id", new String[] { "first", "second" })));
         assertEquals("service-42", CoreComponent.sinkId(Map.of("service.id", 42L)));
     }
+
+    @Test
+    void aSinksBatchPropertiesAreNumbersOrIgnored() {
+        String linger = "hearth.sink.batch.linger_ms";
+        assertEquals(250, CoreComponent.intProp(linger, 250, 0));
+        assertEquals(300, CoreComponent.intProp(linger, " 300 ", 0), "a configuration file's string, trimmed");
+        assertEquals(0, CoreComponent.intProp(linger, -5, 0), "no negative wait");
+        assertEquals(0, CoreComponent.intProp(linger, "-5", 0));
+        assertEquals(1, CoreComponent.intProp("hearth.sink.batch.size", 0, 1), "a batch holds at least one reading");
+        assertEquals(2, CoreComponent.intProp(linger, 2.9, 0), "a fraction is cut");
+        assertEquals(null, CoreComponent.intProp(linger, "soon", 0), "not a number: ignored (and logged), the default applies");
+        assertEquals(null, CoreComponent.intProp(linger, "", 0));
+        assertEquals(null, CoreComponent.intProp(linger, "99999999999", 0), "beyond an int");
+        assertEquals(null, CoreComponent.intProp(linger, new int[] { 1 }, 0), "an array is not a number");
+        assertEquals(null, CoreComponent.intProp(linger, null, 0));
+    }
 }
