@@ -86,9 +86,14 @@ public final class Dht22Driver {
     private int consecutiveFailures;
     private GpioOutput power;
     private String powerProblem = "";
+    // the log policy, logChange(): as in the Kasa driver
+    /** The state and cause of the last change, without what changes at every try (the count of failed readings). */
     private String lastLogged;
-    /** Whether a read succeeded or failed since activation: the first failure before either is INFO, see report(). */
+    /** Whether a reading succeeded or failed since activation; the first failure before either is logged at INFO. */
     private boolean triedSinceStart;
+    /** Whether the last failure was logged at INFO only, as the first try's; if it repeats, it is a warning. */
+    private boolean firstFailureAtInfo;
+    /** Whether the last publish failed: said once, and once more when readings are accepted again. */
     private boolean publishFailing;
     private long readsOk;
     private long eio;
@@ -391,31 +396,44 @@ public final class Dht22Driver {
             if (publishFailing) LOG.info("dht22 {}: readings are accepted again", device);
             publishFailing = false;
         } else {
-            if (!publishFailing) LOG.warn("dht22 {}: readings were not accepted, dropping them: {}", device, failure.toString());
+            // the next poll brings fresh values; say so once, not every interval
+            if (!publishFailing) LOG.warn("dht22 {}: readings were not accepted, dropping this poll: {}", device, failure.toString());
             publishFailing = true;
             status.error(device, "readings not accepted: " + failure);
         }
     }
 
     private void report(DeviceState state, String message) {
-        // the console gets fresh counters at every step; the log only hears about changes
-        String key = state + message.replaceAll(", \\d+ reading\\(s\\) in a row$", "");
-        if (!key.equals(lastLogged)) {
-            if (state == DeviceState.ONLINE) {
-                if (lastLogged != null) LOG.info("dht22 {}: {} {}", device, state, message);
-                triedSinceStart = true;
-            } else if (state != DeviceState.CONNECTING && !triedSinceStart) {
-                // The first try after start: the overlay's device, or a simulator started beside
-                // the gateway, may not be there yet. A warning follows if the next try fails too.
-                LOG.info("dht22 {}: {} {} (the first try since start)", device, state, message);
-                key = key + "\0first";
-                triedSinceStart = true;
-            } else if (state != DeviceState.CONNECTING) {
-                LOG.warn("dht22 {}: {} {}", device, state, message);
-            }
-            lastLogged = key;
-        }
+        // the console gets fresh counters at every step; the log only hears about changes.
+        // CONNECTING (looking for the sensor, power cycling) is no try: neither logged nor counted.
+        if (state != DeviceState.CONNECTING) logChange(state, message, state + message.replaceAll(", \\d+ reading\\(s\\) in a row$", ""));
         status.report(new DeviceStatus(device, state, message, null, details()));
+    }
+
+    /**
+     * Logs a change of state or cause; false if {@code key} (state and cause) is the one logged last.
+     * The first failure since start is INFO: the overlay's device, or a simulator started beside
+     * the gateway, may simply not be there yet. The same failure again is a warning then, once; any
+     * other failure is a warning at once; being back online is INFO.
+     */
+    private boolean logChange(DeviceState state, String message, String key) {
+        if (key.equals(lastLogged)) {
+            if (firstFailureAtInfo) LOG.warn("dht22 {}: {} {}", device, state, message); // the first try's failure persists
+            firstFailureAtInfo = false;
+            return false;
+        }
+        firstFailureAtInfo = false;
+        if (state == DeviceState.ONLINE) {
+            if (lastLogged != null) LOG.info("dht22 {}: {} {}", device, state, message); // not the first success: a recovery or a change
+        } else if (!triedSinceStart) {
+            LOG.info("dht22 {}: {} {} (the first try since start)", device, state, message);
+            firstFailureAtInfo = true;
+        } else {
+            LOG.warn("dht22 {}: {} {}", device, state, message);
+        }
+        triedSinceStart = true;
+        lastLogged = key;
+        return true;
     }
 
     private Map<String, String> details() {

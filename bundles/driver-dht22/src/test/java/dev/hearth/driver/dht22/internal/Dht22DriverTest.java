@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -317,6 +322,97 @@ class Dht22DriverTest {
         published.failWith(null);
         time.advance(10_000);
         assertEquals(List.of(20.0), temperatures());
+    }
+
+    /** Steps of a test that may throw. */
+    interface Steps {
+        void run() throws Exception;
+    }
+
+    /**
+     * The driver's state and publish lines logged while {@code steps} run, as "LEVEL message".
+     * slf4j-simple writes to whatever System.err is at the time (its default, cacheOutputStream=false),
+     * as KasaDriverTest relies on too; the scheduler's virtual time runs every step on this thread.
+     */
+    private static List<String> logged(String device, Steps steps) throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            steps.run();
+        } finally {
+            System.setErr(original);
+        }
+        Pattern line = Pattern.compile("^\\[[^]]*\\] (\\w+) \\S+ - (dht22 " + device
+                + ": (?:ONLINE|OFFLINE|ERROR|CONNECTING|readings) .*)$");
+        return captured.toString(StandardCharsets.UTF_8).lines().map(line::matcher).filter(Matcher::matches)
+                .map(m -> m.group(1) + " " + m.group(2)).toList();
+    }
+
+    @Test
+    void theFirstFailedReadingAfterStartIsInfoARepeatIsOneWarningAndRecoveryIsLogged() throws Exception {
+        iio.add(0, "dht11").eio(0, IioDht.TEMPERATURE); // the sensor does not answer yet
+        List<String> lines = logged("late", () -> {
+            start(config().device("late").interval(10).retries(0, 2000));
+            time.advance(0);
+            time.advance(10_000); // the same failure: a warning now
+            time.advance(10_000); // and again: nothing new to say
+            iio.celsius(0, 20.0, 50.0);
+            time.advance(10_000); // back
+            time.advance(10_000);
+            published.failWith(new IllegalStateException("journal closed"));
+            time.advance(10_000);
+            time.advance(10_000); // still refused: said once
+            published.failWith(null);
+            time.advance(10_000);
+            time.advance(10_000);
+            iio.eio(0, IioDht.TEMPERATURE);
+            time.advance(10_000); // a failure after a success is a warning at once
+        });
+        String offline = "dht22 late: OFFLINE no valid answer: EIO (bad checksum or lost sync) after 1 try, ";
+        assertEquals(6, lines.size(), String.join("\n", lines));
+        assertEquals("INFO " + offline + "1 reading(s) in a row (the first try since start)", lines.get(0));
+        assertEquals("WARN " + offline + "2 reading(s) in a row", lines.get(1));
+        assertEquals("INFO dht22 late: ONLINE reading " + iio.device(0), lines.get(2));
+        assertEquals("WARN dht22 late: readings were not accepted, dropping this poll: java.lang.IllegalStateException: journal closed",
+                lines.get(3));
+        assertEquals("INFO dht22 late: readings are accepted again", lines.get(4));
+        assertEquals("WARN " + offline + "1 reading(s) in a row", lines.get(5));
+    }
+
+    @Test
+    void aFirstSuccessIsNotLoggedAndAFailureAfterItIsAWarningAtOnce() throws Exception {
+        iio.add(0, "dht11").celsius(0, 20.0, 50.0);
+        List<String> lines = logged("quick", () -> {
+            start(config().device("quick").interval(10).retries(0, 2000));
+            time.advance(0); // read at once: the startup line and "using ..." say enough
+            iio.remove(0);
+            time.advance(10_000);
+        });
+        assertEquals(List.of(20.0), temperatures());
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("WARN dht22 quick: OFFLINE reading ") && lines.get(0).endsWith("NoSuchFileException"), lines.get(0));
+    }
+
+    @Test
+    void anotherCauseAfterTheFirstFailureIsAWarningAtOnceAndItsRepeatIsNotLogged() throws Exception {
+        iio.add(0, "dht11").values(0, 20_000, 50_000).raw(0, IioDht.HUMIDITY, "garbage\n");
+        List<String> lines = logged("first", () -> {
+            start(config().device("first").interval(10).retries(0, 2000));
+            time.advance(0);
+            iio.directoryInstead(0, IioDht.TEMPERATURE);
+            time.advance(10_000);
+            time.advance(10_000); // the same cause: logged already
+            iio.values(0, 20_000, 50_000);
+            time.advance(10_000);
+        });
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("INFO dht22 first: ERROR malformed value skipped: ") && lines.get(0).endsWith("(the first try since start)"),
+                lines.get(0));
+        assertTrue(lines.get(1).startsWith("WARN dht22 first: ERROR malformed value skipped: ") && lines.get(1).endsWith("but a directory"),
+                lines.get(1));
+        assertEquals("INFO dht22 first: ONLINE reading " + iio.device(0), lines.get(2));
+        assertEquals("3", status.detail("malformed"));
     }
 
     @Test

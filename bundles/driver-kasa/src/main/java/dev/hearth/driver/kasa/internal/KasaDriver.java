@@ -79,11 +79,14 @@ public final class KasaDriver implements DeviceCommands {
     private ScheduledFuture<?> next;
     private volatile long nextDelayMillis;
     private int consecutiveFailures;
-    private String lastReported;
+    // the log policy, logChange(): as in the DHT22 driver
+    /** The state and cause of the last change, without what changes at every try (the backoff delay). */
+    private String lastLogged;
     /** Whether a poll succeeded or failed since activation; the first failure before either is logged at INFO. */
     private boolean triedSinceStart;
     /** Whether the last failure was logged at INFO only, as the first try's; if it repeats, it is a warning. */
     private boolean firstFailureAtInfo;
+    /** Whether the last publish failed: said once, and once more when readings are accepted again. */
     private boolean publishFailing;
     private final AtomicLong malformedReplies = new AtomicLong();
     private final AtomicLong refusedRequests = new AtomicLong();
@@ -283,7 +286,7 @@ public final class KasaDriver implements DeviceCommands {
         LOG.info("kasa: device '{}' is '{}' from now on (its alias '{}')", device, adopted, info.alias());
         status.remove(device);
         device = adopted;
-        lastReported = null;
+        lastLogged = null;
     }
 
     /** A plug's alias as a device id: lower case, runs of anything but letters, digits, '.', '_' and '-' as one '-'. */
@@ -339,26 +342,7 @@ public final class KasaDriver implements DeviceCommands {
 
     private synchronized void report(DeviceState state, String message) {
         // the backoff delay changes with every failure; a steady cause is one report, not one per try
-        String key = state + message.replaceAll("; next try in \\d+ s$", "");
-        if (key.equals(lastReported)) {
-            if (firstFailureAtInfo) LOG.warn("kasa {}: {} {}", device, state, message); // the first try's failure persists
-            firstFailureAtInfo = false;
-            return;
-        }
-        if (state != DeviceState.ONLINE && !triedSinceStart) {
-            // The first try after start: the plug, the network or a simulator started beside the
-            // gateway may simply not be up yet. A warning follows if the next try fails too.
-            LOG.info("kasa {}: {} {} (the first try since start)", device, state, message);
-            firstFailureAtInfo = true;
-        } else if (state != DeviceState.ONLINE) {
-            LOG.warn("kasa {}: {} {}", device, state, message);
-            firstFailureAtInfo = false;
-        } else {
-            if (lastReported != null) LOG.info("kasa {}: {} {}", device, state, message);
-            firstFailureAtInfo = false;
-        }
-        triedSinceStart = true;
-        lastReported = key;
+        if (!logChange(state, message, state + message.replaceAll("; next try in \\d+ s$", ""))) return;
         Map<String, String> details = new LinkedHashMap<>();
         KasaClient c = client;
         if (c != null) details.put("address", c.host() + ":" + c.port());
@@ -373,6 +357,32 @@ public final class KasaDriver implements DeviceCommands {
         details.put("malformed_replies", String.valueOf(malformedReplies.get()));
         details.put("refused_requests", String.valueOf(refusedRequests.get()));
         status.report(new DeviceStatus(device, state, message, null, details));
+    }
+
+    /**
+     * Logs a change of state or cause; false if {@code key} (state and cause) is the one logged last.
+     * The first failure since start is INFO: the plug, the network or a simulator started beside
+     * the gateway may simply not be up yet. The same failure again is a warning then, once; any
+     * other failure is a warning at once; being back online is INFO.
+     */
+    private boolean logChange(DeviceState state, String message, String key) {
+        if (key.equals(lastLogged)) {
+            if (firstFailureAtInfo) LOG.warn("kasa {}: {} {}", device, state, message); // the first try's failure persists
+            firstFailureAtInfo = false;
+            return false;
+        }
+        firstFailureAtInfo = false;
+        if (state == DeviceState.ONLINE) {
+            if (lastLogged != null) LOG.info("kasa {}: {} {}", device, state, message); // not the first success: a recovery or a change
+        } else if (!triedSinceStart) {
+            LOG.info("kasa {}: {} {} (the first try since start)", device, state, message);
+            firstFailureAtInfo = true;
+        } else {
+            LOG.warn("kasa {}: {} {}", device, state, message);
+        }
+        triedSinceStart = true;
+        lastLogged = key;
+        return true;
     }
 
     // ---- relay control: the device-command service ----
