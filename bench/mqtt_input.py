@@ -103,7 +103,7 @@ def main():
             os.unlink(warm)
         bare = broker.counter("bench/#", n, qos)
         threads0 = gateway.cpu_by_thread()
-        cpu0, t0 = gateway.cpu_seconds(), time.time()
+        cpu0, t0, written0 = gateway.cpu_seconds(), time.time(), gateway.written_mib()
         points = {"last": 0, "at": t0}
 
         def watch_influx():
@@ -127,6 +127,7 @@ def main():
         last, secs = points["last"], points["at"] - t0
         cpu = gateway.cpu_seconds() - cpu0
         rss = gateway.peak_rss_mib()
+        written = gateway.written_mib() - written0
         if last < n:  # say where the missing points are: not received, not committed, or not delivered
             print(gateway.shell("hearth:devices"), gateway.shell("hearth:sinks"), sep="\n", flush=True)
         if args.threads:
@@ -134,7 +135,7 @@ def main():
         print(f"mqtt-input qos{qos} commit_interval_ms={args.commit_interval_ms} warmup={args.warmup}: messages={n} published_in={published:.1f} s points={last} loss={n - last} "
               f"hearth={last / secs:,.0f} points/s ({secs:.1f} s) bare_subscriber={bare_got / bare_secs:,.0f} msg/s "
               f"({bare_got} in {bare_secs:.1f} s, loss {n - bare_got}) ratio={(last / secs) / (bare_got / bare_secs):.0%} gateway_cpu={cpu:.1f} s ({cpu / max(last, 1) * 1e6:.1f} µs/point) "
-              f"peak_rss={rss} MiB", flush=True)
+              f"peak_rss={rss} MiB disk_writes={written:.1f} MiB ({written * (1 << 20) / max(last, 1):,.0f} B/point)", flush=True)
         os.unlink(payloads)
     finally:
         gateway.stop()

@@ -131,6 +131,13 @@ class Gateway:
         delta = sorted(((after[k] - before.get(k, 0), k) for k in after), reverse=True)
         return " ".join(f"{k}={v:.2f}s" for v, k in delta[:top] if v > 0)
 
+    def written_mib(self):
+        """MiB the gateway has caused to be written to storage so far (/proc/<pid>/io write_bytes: the journal's WAL,
+        its checkpoints, logs), less what was truncated before reaching the disk (cancelled_write_bytes)."""
+        with open(f"/proc/{self.proc.pid}/io") as f:
+            io = dict(line.split(": ") for line in f.read().splitlines())
+        return (int(io["write_bytes"]) - int(io["cancelled_write_bytes"])) / (1 << 20)
+
     def peak_rss_mib(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:

@@ -52,6 +52,28 @@ class JournalTest {
     }
 
     @Test
+    void theLastSequenceSurvivesEveryRowAndCursorGoing() throws Exception {
+        // Commits do not write the last sequence down (the newest row says it); deletes must, or a
+        // journal emptied by its only sink, which then goes, would number readings anew after a restart.
+        try (Journal j = open(64L << 20)) {
+            j.commit(readings(1, 10), Map.of("a", 10L), List.of());
+            assertEquals(10, j.prune());
+            j.forget("a");
+            assertEquals(0, j.rows());
+        }
+        try (Journal j = open(64L << 20)) {
+            assertEquals(10, j.lastSequence());
+            assertEquals(11, j.commit(readings(11, 1), Map.of(), List.of()), "numbering goes on");
+            assertEquals(1, j.dropOldest(1.0).rows(), "dropped with no sink to move");
+            assertEquals(0, j.rows());
+        }
+        try (Journal j = open(64L << 20)) {
+            assertEquals(11, j.lastSequence(), "a drop keeps the last sequence too");
+            assertEquals(11, j.firstSequence() - 1);
+        }
+    }
+
+    @Test
     void aNewSinkStartsWithEverythingStillHeldAndCursorsNeverMoveBack() throws Exception {
         try (Journal j = open(64L << 20)) {
             j.commit(readings(1, 10), Map.of("a", 6L), List.of());
