@@ -61,6 +61,11 @@ class ReadingJsonEncoderTest {
         same(gson(r), encoder.encode(r));
         same(gson(r, "@timestamp"), encoder.encodeDocument(r, "@timestamp"));
         same(gson(r, "t\"\u00e9"), encoder.encodeDocument(r, "t\"\u00e9"));
+        // appended to what a body already holds, which stays as it was
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(new byte[] { 'x', '\n' });
+        encoder.encodeDocument(r, "@timestamp", body);
+        same("x\n" + gson(r, "@timestamp"), body.toByteArray());
     }
 
     private static void same(String reference, byte[] actual) {

@@ -2,7 +2,7 @@ package dev.hearth.sink.elasticsearch.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToLongFunction;
+import java.util.function.IntToLongFunction;
 
 /** Cuts a batch into consecutive chunks whose bodies stay under a byte limit. No OSGi in here. */
 public final class BulkChunks {
@@ -10,26 +10,32 @@ public final class BulkChunks {
     private BulkChunks() {
     }
 
+    /** Items {@code from} (inclusive) to {@code to} (exclusive) of a batch. */
+    public record Range(int from, int to) {
+        public int size() {
+            return to - from;
+        }
+    }
+
     /**
-     * Splits {@code items}, keeping their order, so that each chunk's total size is at most
-     * {@code maxBytes}; an item bigger than that on its own gets a chunk of its own (the server
-     * decides whether it is too big).
+     * Splits items {@code 0..count-1}, keeping their order, so that each chunk's total size is at
+     * most {@code maxBytes}; an item bigger than that on its own gets a chunk of its own (the
+     * server decides whether it is too big).
      */
-    public static <T> List<List<T>> split(List<T> items, ToLongFunction<T> size, long maxBytes) {
-        List<List<T>> chunks = new ArrayList<>();
-        List<T> current = new ArrayList<>();
+    public static List<Range> split(int count, IntToLongFunction size, long maxBytes) {
+        List<Range> chunks = new ArrayList<>();
+        int from = 0;
         long bytes = 0;
-        for (T item : items) {
-            long s = size.applyAsLong(item);
-            if (!current.isEmpty() && bytes + s > maxBytes) {
-                chunks.add(current);
-                current = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long s = size.applyAsLong(i);
+            if (i > from && bytes + s > maxBytes) {
+                chunks.add(new Range(from, i));
+                from = i;
                 bytes = 0;
             }
-            current.add(item);
             bytes += s;
         }
-        if (!current.isEmpty()) chunks.add(current);
+        if (count > from) chunks.add(new Range(from, count));
         return chunks;
     }
 }

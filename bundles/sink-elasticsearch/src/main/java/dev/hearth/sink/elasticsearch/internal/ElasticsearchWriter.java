@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -114,13 +113,6 @@ public final class ElasticsearchWriter implements AutoCloseable {
         return null;
     }
 
-    /** One reading's two _bulk lines, and its position in the batch. */
-    private record Encoded(int position, byte[] lines) {
-        long bulkBytes() {
-            return lines.length;
-        }
-    }
-
     /** Writes the batch; one outcome per reading, in order. Never throws: whole-request failures become RETRY. */
     public List<Outcome> deliver(List<Reading> batch) {
         Outcome[] outcomes = new Outcome[batch.size()];
@@ -136,14 +128,13 @@ public final class ElasticsearchWriter implements AutoCloseable {
         Prepared ahead = prepared.getAndSet(null);
         Prepared mine = ahead != null && ahead.isFor(batch) ? ahead : encode(batch);
         if (mine == ahead) preparedWrites.incrementAndGet();
-        List<Encoded> encoded = mine.encoded();
         for (int i = 0; i < outcomes.length; i++) outcomes[i] = mine.rejected()[i];
-        List<List<Encoded>> chunks = BulkChunks.split(encoded, Encoded::bulkBytes, settings.maxBulkBytes());
+        List<BulkChunks.Range> chunks = BulkChunks.split(mine.count(), mine::bytes, settings.maxBulkBytes());
         for (int c = 0; c < chunks.size(); c++) {
-            Outcome failed = send(chunks.get(c), outcomes);
+            Outcome failed = send(mine, chunks.get(c), outcomes);
             if (failed != null) {
                 // the server is away or refuses us: the rest of the batch would fare no better
-                for (int rest = c + 1; rest < chunks.size(); rest++) chunks.get(rest).forEach(e -> outcomes[e.position()] = failed);
+                for (int rest = c + 1; rest < chunks.size(); rest++) mine.fill(chunks.get(rest), outcomes, failed);
                 break;
             }
         }
@@ -159,14 +150,26 @@ public final class ElasticsearchWriter implements AutoCloseable {
     /** Deliveries that found their batch encoded beforehand; for tests. */
     private final AtomicLong preparedWrites = new AtomicLong();
 
-    /** A batch's lines (readings that cannot be encoded left out and rejected), for those very readings. */
-    private record Prepared(List<Reading> readings, List<Encoded> encoded, Outcome[] rejected) {
+    /**
+     * A batch's lines, all in one body, for those very readings: item {@code k} of the body is
+     * {@code body[starts[k]..starts[k+1])}, the lines of the reading at {@code positions[k]};
+     * readings that cannot be encoded are left out and have their outcome in {@code rejected}.
+     */
+    private record Prepared(List<Reading> readings, BulkBody.Body body, int[] starts, int[] positions, int count, Outcome[] rejected) {
         boolean isFor(List<Reading> batch) {
             if (batch.size() != readings.size()) return false;
             for (int i = 0; i < readings.size(); i++) {
                 if (batch.get(i) != readings.get(i)) return false;
             }
             return true;
+        }
+
+        long bytes(int k) {
+            return starts[k + 1] - starts[k];
+        }
+
+        void fill(BulkChunks.Range chunk, Outcome[] outcomes, Outcome o) {
+            for (int k = chunk.from(); k < chunk.to(); k++) outcomes[positions[k]] = o;
         }
     }
 
@@ -183,10 +186,14 @@ public final class ElasticsearchWriter implements AutoCloseable {
         return preparedWrites.get();
     }
 
-    /** Both _bulk lines of every reading; thread-safe (BulkBody keeps no state). */
+    /** Both _bulk lines of every reading, in one body; thread-safe (BulkBody keeps no state per call). */
     private Prepared encode(List<Reading> batch) {
         Outcome[] rejected = new Outcome[batch.size()];
-        List<Encoded> encoded = new ArrayList<>(batch.size());
+        int[] starts = new int[batch.size() + 1];
+        int[] positions = new int[batch.size()];
+        // sized from the last batch's lines, so a replay's body is rarely grown (copied) on the way
+        BulkBody.Body body = new BulkBody.Body((int) Math.min(1 << 30, (long) batch.size() * bytesPerReading + 1024));
+        int count = 0;
         long headDay = Long.MIN_VALUE; // the action line's start is the same for a day's readings: made once a day
         byte[] head = settings.dataStream() ? BulkBody.actionHead(settings.indexPrefix(), true) : null;
         for (int i = 0; i < batch.size(); i++) {
@@ -202,20 +209,28 @@ public final class ElasticsearchWriter implements AutoCloseable {
                         headDay = day;
                     }
                 }
-                encoded.add(new Encoded(i, BulkBody.lines(head, r.id(), r)));
+                starts[count] = body.size();
+                BulkBody.append(body, head, r.id(), r);
+                positions[count++] = i;
             } catch (RuntimeException e) {
                 rejected[i] = Outcome.rejected("cannot encode the reading: " + e.getMessage());
             }
         }
-        return new Prepared(batch, encoded, rejected);
+        starts[count] = body.size();
+        if (count > 0) bytesPerReading = Math.max(64, body.size() / count + 16);
+        return new Prepared(batch, body, starts, positions, count, rejected);
     }
 
+    /** About the bytes of one reading's lines in the last batch encoded: the next body's starting size. */
+    private volatile int bytesPerReading = 512;
+
     /** Sends one chunk, filling its outcomes; returns the whole-request failure, or {@code null}. */
-    private Outcome send(List<Encoded> chunk, Outcome[] outcomes) {
+    private Outcome send(Prepared p, BulkChunks.Range chunk, Outcome[] outcomes) {
         Request request = new Request("POST", "/_bulk");
         request.addParameter("filter_path", BulkItems.FILTER_PATH);
         if (!settings.pipeline().isEmpty()) request.addParameter("pipeline", settings.pipeline());
-        request.setEntity(new ByteArrayEntity(BulkBody.join(chunk.stream().map(Encoded::lines).toList()),
+        int offset = p.starts()[chunk.from()];
+        request.setEntity(new ByteArrayEntity(p.body().array(), offset, p.starts()[chunk.to()] - offset,
                 ContentType.create("application/x-ndjson", StandardCharsets.UTF_8)));
         request.setOptions(options);
         try {
@@ -226,35 +241,35 @@ public final class ElasticsearchWriter implements AutoCloseable {
                 items = BulkItems.parse(EntityUtils.toByteArray(response.getEntity()), chunk.size());
             } catch (BulkItems.MalformedResponseException e) {
                 // Not knowing what was written, send it all again: the reading id makes that harmless.
-                Outcome o = Outcome.retry(settings.mask("sink " + settings.id() + ": unreadable _bulk response from " + hosts + ": " + e.getMessage()));
-                chunk.forEach(x -> outcomes[x.position()] = o);
+                p.fill(chunk, outcomes, Outcome.retry(settings.mask("sink " + settings.id() + ": unreadable _bulk response from " + hosts + ": " + e.getMessage())));
                 return null;
             }
             for (int i = 0; i < items.size(); i++) {
                 BulkItems.Result item = items.get(i);
-                outcomes[chunk.get(i).position()] = ItemOutcomes.of(item.status(), item.type(), item.reason(), retryAfter);
+                outcomes[p.positions()[chunk.from() + i]] = ItemOutcomes.of(item.status(), item.type(), item.reason(), retryAfter);
             }
             return null;
         } catch (IOException | RuntimeException e) {
             Failure f = failure(e);
             if (f.status() == 413) {
                 if (chunk.size() == 1) {
-                    outcomes[chunk.get(0).position()] = Outcome.rejected("the document is too large for the server (HTTP 413, "
-                            + chunk.get(0).lines().length + " bytes)");
+                    outcomes[p.positions()[chunk.from()]] = Outcome.rejected("the document is too large for the server (HTTP 413, "
+                            + p.bytes(chunk.from()) + " bytes)");
                     return null;
                 }
                 // a proxy (or http.max_content_length) allows less than max_bulk_mb: halve and go on
                 LOG.info("sink {}: HTTP 413 for a _bulk of {} documents; sending it in halves", settings.id(), chunk.size());
-                int half = chunk.size() / 2;
-                Outcome first = send(chunk.subList(0, half), outcomes);
-                if (first != null) {
-                    chunk.subList(half, chunk.size()).forEach(x -> outcomes[x.position()] = first);
-                    return first;
+                BulkChunks.Range first = new BulkChunks.Range(chunk.from(), chunk.from() + chunk.size() / 2);
+                BulkChunks.Range second = new BulkChunks.Range(first.to(), chunk.to());
+                Outcome failed = send(p, first, outcomes);
+                if (failed != null) {
+                    p.fill(second, outcomes, failed);
+                    return failed;
                 }
-                return send(chunk.subList(half, chunk.size()), outcomes);
+                return send(p, second, outcomes);
             }
             Outcome o = Outcome.retry(f.reason(), f.retryAfter());
-            chunk.forEach(x -> outcomes[x.position()] = o);
+            p.fill(chunk, outcomes, o);
             return o;
         }
     }

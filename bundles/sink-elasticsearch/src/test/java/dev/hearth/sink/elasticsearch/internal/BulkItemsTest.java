@@ -81,8 +81,15 @@ class BulkItemsTest {
     void theBodyIsOneActionAndOneDocumentPerLine() {
         Reading r = Reading.of("pit-1", "temperature").tag("probe", "1").field("celsius", 104.5).field("note", "a\nb\u2028c\"")
                 .at(Instant.parse("2026-03-04T05:06:07.123Z")).build();
-        String body = new String(BulkBody.join(List.of(BulkBody.lines("bbq-2026.03.04", r.id(), r, false),
-                BulkBody.lines("bbq", r.id(), r, true))), StandardCharsets.UTF_8);
+        BulkBody.Body written = new BulkBody.Body(16); // grows as it goes
+        BulkBody.append(written, BulkBody.actionHead("bbq-2026.03.04", false), r.id(), r);
+        int size = written.size();
+        assertThrows(IllegalArgumentException.class, () -> BulkBody.append(written, BulkBody.actionHead("bbq", true), "no\"id", r));
+        assertEquals(size, written.size(), "a refused reading leaves the body as it was");
+        BulkBody.append(written, BulkBody.actionHead("bbq", true), r.id(), r);
+        String body = new String(written.array(), 0, written.size(), StandardCharsets.UTF_8);
+        assertEquals(new String(BulkBody.lines("bbq-2026.03.04", r.id(), r, false), StandardCharsets.UTF_8)
+                + new String(BulkBody.lines("bbq", r.id(), r, true), StandardCharsets.UTF_8), body);
         String[] lines = body.split("\n", -1);
         assertEquals(5, lines.length, "four lines, each ended by a newline: " + body);
         assertEquals("", lines[4]);

@@ -107,9 +107,11 @@ class CodecTest {
 
     @Test
     void chunksStayUnderTheLimitAndKeepOrder() {
-        List<List<Integer>> chunks = BulkChunks.split(List.of(4, 4, 4, 9, 1, 1), i -> i, 8);
-        assertEquals(List.of(List.of(4, 4), List.of(4), List.of(9), List.of(1, 1)), chunks);
-        assertEquals(List.of(), BulkChunks.split(List.<Integer>of(), i -> i, 8));
+        int[] sizes = { 4, 4, 4, 9, 1, 1 };
+        assertEquals(List.of(new BulkChunks.Range(0, 2), new BulkChunks.Range(2, 3), new BulkChunks.Range(3, 4), new BulkChunks.Range(4, 6)),
+                BulkChunks.split(sizes.length, i -> sizes[i], 8));
+        assertEquals(List.of(new BulkChunks.Range(0, 1)), BulkChunks.split(1, i -> 9, 8), "too big alone: a chunk of its own");
+        assertEquals(List.of(), BulkChunks.split(0, i -> 1, 8));
     }
 
     @Test
