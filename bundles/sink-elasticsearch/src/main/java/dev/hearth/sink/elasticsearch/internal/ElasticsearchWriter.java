@@ -191,8 +191,9 @@ public final class ElasticsearchWriter implements AutoCloseable {
         Outcome[] rejected = new Outcome[batch.size()];
         int[] starts = new int[batch.size() + 1];
         int[] positions = new int[batch.size()];
-        // sized from the last batch's lines, so a replay's body is rarely grown (copied) on the way
-        BulkBody.Body body = new BulkBody.Body((int) Math.min(1 << 30, (long) batch.size() * bytesPerReading + 1024));
+        // Sized from the last batch's lines, so a replay's body is rarely grown (copied) on the way;
+        // but never more than one request's worth up front, whatever one batch of big readings left.
+        BulkBody.Body body = new BulkBody.Body((int) Math.min(Math.min(settings.maxBulkBytes(), 1L << 30), (long) batch.size() * bytesPerReading) + 1024);
         int count = 0;
         long headDay = Long.MIN_VALUE; // the action line's start is the same for a day's readings: made once a day
         byte[] head = settings.dataStream() ? BulkBody.actionHead(settings.indexPrefix(), true) : null;
