@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,33 @@ class JournalTest {
             assertEquals(10, j.lastSequence());
             assertEquals(4, j.cursor("a"));
             assertEquals(10, j.rows());
+        }
+    }
+
+    @Test
+    void aNewJournalHasSmallPagesAndAnOldOneKeepsItsOwn() throws Exception {
+        // the page size sets the bytes a commit writes (see Journal.PAGE_SIZE)
+        try (Journal j = open(64L << 20)) {
+            j.commit(readings(1, 3), Map.of(), List.of());
+        }
+        assertEquals(Journal.PAGE_SIZE, pageSize(dir.resolve("journal.db")));
+        // a journal made with SQLite's default page size (as before) opens, works and keeps it
+        Path old = dir.resolve("old.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement st = c.createStatement()) {
+            st.execute("PRAGMA page_size=4096");
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("CREATE TABLE readings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL)");
+        }
+        try (Journal j = new Journal(old, FsyncPolicy.full, 64L << 20, 100)) {
+            assertEquals(3, j.commit(readings(1, 3), Map.of(), List.of()));
+        }
+        assertEquals(4096, pageSize(old));
+    }
+
+    private static int pageSize(Path db) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+                java.sql.ResultSet r = st.executeQuery("PRAGMA page_size")) {
+            return r.getInt(1);
         }
     }
 
