@@ -37,15 +37,6 @@ public final class BulkBody {
     }
 
     /**
-     * The two lines for one reading, UTF-8, each ending in a newline:
-     * {@code {"index":{"_index":…,"_id":…}}} (or {@code create}, which data streams require), then
-     * the document.
-     */
-    public static byte[] lines(String index, String id, Reading reading, boolean create) {
-        return lines(actionHead(index, create), id, reading);
-    }
-
-    /**
      * The action line up to the id's value, {@code {"index":{"_index":"…","_id":"}, as UTF-8:
      * the same for every reading of one index (a day's), so a caller makes it once per index.
      */
@@ -66,18 +57,11 @@ public final class BulkBody {
     private static final String ID_MARK = "IDMARK";
 
     /**
-     * The two lines for one reading after {@link #actionHead}: the id, the rest of the action line,
-     * the document. {@code id} is a reading id (hex): it needs no JSON escaping, which is checked.
-     */
-    public static byte[] lines(byte[] actionHead, String id, Reading reading) {
-        Body body = new Body(256);
-        append(body, actionHead, id, reading);
-        return body.toByteArray();
-    }
-
-    /**
-     * Appends {@link #lines(byte[], String, Reading)} to {@code body}; if the reading cannot be
-     * encoded, nothing (the exception says why).
+     * Appends the two lines for one reading, UTF-8, each ending in a newline, to {@code body}:
+     * {@code {"index":{"_index":…,"_id":…}}} (or {@code create}, which data streams require; the
+     * part before the id is {@code actionHead}), then the document. {@code id} is a reading id
+     * (hex): it needs no JSON escaping, which is checked. If the reading cannot be encoded, nothing
+     * is appended (the exception says why).
      */
     public static void append(Body body, byte[] actionHead, String id, Reading reading) {
         int idLength = id.length();

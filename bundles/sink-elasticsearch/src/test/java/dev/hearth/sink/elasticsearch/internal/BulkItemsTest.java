@@ -88,8 +88,8 @@ class BulkItemsTest {
         assertEquals(size, written.size(), "a refused reading leaves the body as it was");
         BulkBody.append(written, BulkBody.actionHead("bbq", true), r.id(), r);
         String body = new String(written.array(), 0, written.size(), StandardCharsets.UTF_8);
-        assertEquals(new String(BulkBody.lines("bbq-2026.03.04", r.id(), r, false), StandardCharsets.UTF_8)
-                + new String(BulkBody.lines("bbq", r.id(), r, true), StandardCharsets.UTF_8), body);
+        assertEquals(new String(Configs.lines("bbq-2026.03.04", r.id(), r, false), StandardCharsets.UTF_8)
+                + new String(Configs.lines("bbq", r.id(), r, true), StandardCharsets.UTF_8), body);
         String[] lines = body.split("\n", -1);
         assertEquals(5, lines.length, "four lines, each ended by a newline: " + body);
         assertEquals("", lines[4]);

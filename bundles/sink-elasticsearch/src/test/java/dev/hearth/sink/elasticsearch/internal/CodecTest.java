@@ -38,11 +38,11 @@ class CodecTest {
                 new com.google.gson.stream.JsonWriter(action).beginObject().name(create ? "create" : "index").beginObject()
                         .name("_index").value(index).name("_id").value(r.id()).endObject().endObject().flush();
                 String expected = action + "\n" + BulkBody.document(r) + "\n";
-                assertEquals(expected, new String(BulkBody.lines(index, r.id(), r, create), StandardCharsets.UTF_8));
-                assertEquals(expected, new String(BulkBody.lines(BulkBody.actionHead(index, create), r.id(), r), StandardCharsets.UTF_8));
+                assertEquals(expected, new String(Configs.lines(index, r.id(), r, create), StandardCharsets.UTF_8));
+                assertEquals(expected, new String(Configs.lines(BulkBody.actionHead(index, create), r.id(), r), StandardCharsets.UTF_8));
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> BulkBody.lines("i", "a\"b", r, false), "an id that would need escaping");
+        assertThrows(IllegalArgumentException.class, () -> Configs.lines("i", "a\"b", r, false), "an id that would need escaping");
     }
 
     @Test

@@ -26,4 +26,15 @@ final class Configs {
         v.put("urls", new String[] { url });
         return SinkSettings.from(elasticsearch(v));
     }
+
+    /** One reading's two _bulk lines on their own, as BulkBody.append writes them into a body. */
+    static byte[] lines(String index, String id, dev.hearth.api.Reading reading, boolean create) {
+        return lines(BulkBody.actionHead(index, create), id, reading);
+    }
+
+    static byte[] lines(byte[] actionHead, String id, dev.hearth.api.Reading reading) {
+        BulkBody.Body body = new BulkBody.Body(256);
+        BulkBody.append(body, actionHead, id, reading);
+        return body.toByteArray();
+    }
 }
