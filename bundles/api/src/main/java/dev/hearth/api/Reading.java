@@ -197,7 +197,6 @@ public record Reading(String device, String measurement, SortedMap<String, Strin
         }
     }
 
-
     /** One character naming a field value's type: {@code i} long, {@code f} double, {@code b} boolean, {@code s} string. */
     public static char typeCode(Object value) {
         if (value instanceof Long) return 'i';

@@ -91,7 +91,7 @@ final class Journal implements AutoCloseable {
             // 2 KiB pages for a new journal (one that exists keeps its own; WAL mode fixes it). Every
             // commit writes each page it touched, whole, to the WAL, and at a home's trickle every
             // reading is a commit of its own: bench/disk_writes.py --rate 10 measured 13,958 bytes
-            // written per reading with SQLite's default 4 KiB pages, 9,320 with 2 KiB and 7,560 with
+            // written per reading with SQLite's default 4 KiB pages, 9,320 and 9,338 with 2 KiB (two runs) and 7,560 with
             // 1 KiB. 1 KiB pages made a replay's deletes and reads slower (core README); 2 KiB did not.
             s.execute("PRAGMA page_size=" + PAGE_SIZE);
             s.execute("PRAGMA journal_mode=WAL");
