@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -35,6 +34,7 @@ import dev.hearth.api.ReadingPublisher;
 import dev.hearth.api.command.ArgumentSpec;
 import dev.hearth.api.command.CommandSpec;
 import dev.hearth.api.command.DeviceCommands;
+import dev.hearth.api.command.OneDeviceCommands;
 import dev.hearth.transport.ble.BleCentral;
 import dev.hearth.transport.ble.BleException;
 
@@ -47,7 +47,7 @@ import dev.hearth.transport.ble.BleException;
 @Component(configurationPid = IbbqDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = DeviceCommands.class,
         immediate = true)
 @Designate(ocd = IbbqDriverConfig.class, factory = true)
-public final class IbbqDriver implements DeviceCommands {
+public final class IbbqDriver implements OneDeviceCommands {
 
     static final String PID = "dev.hearth.driver.ibbq";
     static final String MEASUREMENT = "bbq";
@@ -63,6 +63,7 @@ public final class IbbqDriver implements DeviceCommands {
             ArgumentSpec.decimal("low", false, "alarm below this, °C (default: none)", IbbqCodec.MIN_TARGET_C, IbbqCodec.MAX_TARGET_C));
     static final CommandSpec UNIT_COMMAND = CommandSpec.of("unit", "Sets the unit the thermometer displays; readings stay in °C",
             ArgumentSpec.choice("unit", true, "C or F", "C", "F"));
+    private static final List<CommandSpec> COMMANDS = List.of(TARGET_COMMAND, UNIT_COMMAND);
 
     private final String device;
     private final ReadingPublisher publisher;
@@ -167,7 +168,8 @@ public final class IbbqDriver implements DeviceCommands {
         status.remove(device);
     }
 
-    String device() {
+    @Override
+    public String device() {
         return device;
     }
 
@@ -238,24 +240,18 @@ public final class IbbqDriver implements DeviceCommands {
     // ---- device commands ----
 
     @Override
-    public Set<String> devices() {
-        return Set.of(device);
+    public List<CommandSpec> commandSpecs() {
+        return COMMANDS;
     }
 
     @Override
-    public List<CommandSpec> commands(String device) {
-        return this.device.equals(device) ? List.of(TARGET_COMMAND, UNIT_COMMAND) : List.of();
-    }
-
-    @Override
-    public CompletionStage<String> execute(String device, String command, Map<String, String> args) {
-        Map<String, String> valid;
+    public CompletionStage<String> execute(String command, Map<String, String> valid) {
+        double high;
+        double low;
         try {
-            if (!this.device.equals(device)) throw new IllegalArgumentException("unknown device '" + device + "' (this is '" + this.device + "')");
-            valid = CommandSpec.validate(List.of(TARGET_COMMAND, UNIT_COMMAND), command, args);
+            high = TARGET_COMMAND.name().equals(command) ? Double.parseDouble(valid.get("temperature")) : 0;
+            low = valid.containsKey("low") ? Double.parseDouble(valid.get("low")) : IbbqCodec.MIN_TARGET_C;
             if (TARGET_COMMAND.name().equals(command)) {
-                double high = Double.parseDouble(valid.get("temperature"));
-                double low = valid.containsKey("low") ? Double.parseDouble(valid.get("low")) : IbbqCodec.MIN_TARGET_C;
                 IbbqCodec.target(Integer.parseInt(valid.get("probe")) - 1, low, high); // low above high is refused here
             }
         } catch (IllegalArgumentException e) {
@@ -264,8 +260,6 @@ public final class IbbqDriver implements DeviceCommands {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 if (command.equals("unit")) return session.setUnit(valid.get("unit").equals("F"));
-                double high = Double.parseDouble(valid.get("temperature"));
-                double low = valid.containsKey("low") ? Double.parseDouble(valid.get("low")) : IbbqCodec.MIN_TARGET_C;
                 return session.setTarget(Integer.parseInt(valid.get("probe")) - 1, low, high);
             } catch (BleException e) {
                 throw new CompletionException(e);

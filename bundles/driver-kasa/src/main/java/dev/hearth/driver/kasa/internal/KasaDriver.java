@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -37,6 +36,7 @@ import dev.hearth.api.ReadingPublisher;
 import dev.hearth.api.command.ArgumentSpec;
 import dev.hearth.api.command.CommandSpec;
 import dev.hearth.api.command.DeviceCommands;
+import dev.hearth.api.command.OneDeviceCommands;
 
 /**
  * Polls one Kasa plug or power strip on the gateway's shared scheduler and publishes its relay
@@ -49,7 +49,7 @@ import dev.hearth.api.command.DeviceCommands;
 // immediate: a component that provides a service is otherwise delayed until someone asks for it, and would never poll
 @Component(configurationPid = KasaDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = DeviceCommands.class, immediate = true)
 @Designate(ocd = KasaDriverConfig.class, factory = true)
-public final class KasaDriver implements DeviceCommands {
+public final class KasaDriver implements OneDeviceCommands {
 
     static final String PID = "dev.hearth.driver.kasa";
     static final String MEASUREMENT = "power";
@@ -137,7 +137,8 @@ public final class KasaDriver implements DeviceCommands {
         status.remove(device);
     }
 
-    String device() {
+    @Override
+    public String device() {
         return device;
     }
 
@@ -393,34 +394,21 @@ public final class KasaDriver implements DeviceCommands {
             CommandSpec.of("on", "switch the relay on", OUTLET),
             CommandSpec.of("off", "switch the relay off", OUTLET));
 
+    /** {@code on} and {@code off}. */
     @Override
-    public Set<String> devices() {
-        return Set.of(device);
-    }
-
-    /** {@code on} and {@code off}, if {@code device} is this driver's plug. */
-    @Override
-    public List<CommandSpec> commands(String device) {
-        return this.device.equals(device) ? COMMANDS : List.of();
+    public List<CommandSpec> commandSpecs() {
+        return COMMANDS;
     }
 
     /**
      * Switches the relay and reads the state back; completes with what the plug then reports, or
-     * exceptionally with the reason (unknown device, command or outlet; plug unreachable; a state
-     * read back that differs). Runs on the shared scheduler, after any poll in progress.
+     * exceptionally with the reason (unknown outlet; plug unreachable; a state read back that
+     * differs). Runs on the shared scheduler, after any poll in progress.
      *
      * @param args {@code outlet}: a power strip's outlet by alias, slot or child id; absent means all outlets
      */
     @Override
-    public CompletionStage<String> execute(String device, String command, Map<String, String> args) {
-        if (!this.device.equals(device)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown device '" + device + "' (this is '" + this.device + "')"));
-        }
-        try {
-            args = CommandSpec.validate(COMMANDS, command, args);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    public CompletionStage<String> execute(String command, Map<String, String> args) {
         boolean on = command.equals("on");
         String outlet = args.get("outlet");
         return CompletableFuture.supplyAsync(() -> {

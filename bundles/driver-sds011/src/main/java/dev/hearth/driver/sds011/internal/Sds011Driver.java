@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -46,6 +45,7 @@ import dev.hearth.api.ReadingPublisher;
 import dev.hearth.api.command.ArgumentSpec;
 import dev.hearth.api.command.CommandSpec;
 import dev.hearth.api.command.DeviceCommands;
+import dev.hearth.api.command.OneDeviceCommands;
 import dev.hearth.transport.serial.PortGoneException;
 import dev.hearth.transport.serial.SerialPort;
 import dev.hearth.transport.serial.SerialPorts;
@@ -62,7 +62,7 @@ import dev.hearth.transport.serial.SerialSettings;
 @Component(configurationPid = Sds011Driver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = DeviceCommands.class,
         immediate = true)
 @Designate(ocd = Sds011Config.class, factory = true)
-public final class Sds011Driver implements DeviceCommands {
+public final class Sds011Driver implements OneDeviceCommands {
 
     static final String PID = "dev.hearth.driver.sds011";
     static final String MEASUREMENT = "air_quality";
@@ -202,7 +202,8 @@ public final class Sds011Driver implements DeviceCommands {
         status.remove(device);
     }
 
-    String device() {
+    @Override
+    public String device() {
         return device;
     }
 
@@ -486,26 +487,12 @@ public final class Sds011Driver implements DeviceCommands {
     private static final List<CommandSpec> COMMANDS = List.of(SLEEP, WAKE, READ_NOW);
 
     @Override
-    public Set<String> devices() {
-        return Set.of(device);
+    public List<CommandSpec> commandSpecs() {
+        return COMMANDS;
     }
 
     @Override
-    public List<CommandSpec> commands(String device) {
-        return this.device.equals(device) ? COMMANDS : List.of();
-    }
-
-    @Override
-    public CompletionStage<String> execute(String device, String command, Map<String, String> args) {
-        if (!this.device.equals(device)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown device '" + device + "' (this is '" + this.device + "')"));
-        }
-        Map<String, String> valid;
-        try {
-            valid = CommandSpec.validate(COMMANDS, command, args);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    public CompletionStage<String> execute(String command, Map<String, String> valid) {
         return CompletableFuture.supplyAsync(() -> {
             synchronized (lock) {
                 try {
