@@ -31,6 +31,7 @@ import dev.hearth.api.DeviceStatus;
 import dev.hearth.api.DeviceStatusReporter;
 import dev.hearth.api.Reading;
 import dev.hearth.api.ReadingPublisher;
+import dev.hearth.api.StatusLogPolicy;
 import dev.hearth.api.command.ArgumentSpec;
 import dev.hearth.api.command.CommandSpec;
 import dev.hearth.api.command.DeviceCommands;
@@ -77,7 +78,8 @@ public final class IbbqDriver implements OneDeviceCommands {
     private String lastMessage = "starting";
     private Instant since;
     private Instant lastReport = Instant.EPOCH;
-    private boolean publishFailing;
+    /** Used for publish outcomes only: the session's events drive the status lines. */
+    private final StatusLogPolicy logPolicy = new StatusLogPolicy();
 
     @Activate
     public IbbqDriver(IbbqDriverConfig config,
@@ -199,12 +201,12 @@ public final class IbbqDriver implements OneDeviceCommands {
     }
 
     private synchronized void published(Throwable failure) {
-        if (failure == null) {
-            if (publishFailing) LOG.info("ibbq {}: readings are accepted again", device);
-            publishFailing = false;
-        } else {
-            if (!publishFailing) LOG.warn("ibbq {}: readings were not accepted: {}", device, failure.toString());
-            publishFailing = true;
+        switch (logPolicy.published(failure == null)) {
+            case INFO -> LOG.info("ibbq {}: readings are accepted again", device);
+            case WARN -> LOG.warn("ibbq {}: readings were not accepted: {}", device, failure.toString());
+            case NONE -> { }
+        }
+        if (failure != null) {
             status.error(device, "readings not accepted: " + failure);
         }
     }

@@ -27,12 +27,14 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import dev.hearth.api.DeviceState;
 import dev.hearth.api.DeviceStatus;
 import dev.hearth.api.DeviceStatusReporter;
 import dev.hearth.api.Reading;
 import dev.hearth.api.ReadingPublisher;
+import dev.hearth.api.StatusLogPolicy;
 import dev.hearth.api.command.ArgumentSpec;
 import dev.hearth.api.command.CommandSpec;
 import dev.hearth.api.command.DeviceCommands;
@@ -79,15 +81,7 @@ public final class KasaDriver implements OneDeviceCommands {
     private ScheduledFuture<?> next;
     private volatile long nextDelayMillis;
     private int consecutiveFailures;
-    // the log policy, logChange(): as in the DHT22 driver
-    /** The state and cause of the last change, without what changes at every try (the backoff delay). */
-    private String lastLogged;
-    /** Whether a poll succeeded or failed since activation; the first failure before either is logged at INFO. */
-    private boolean triedSinceStart;
-    /** Whether the last failure was logged at INFO only, as the first try's; if it repeats, it is a warning. */
-    private boolean firstFailureAtInfo;
-    /** Whether the last publish failed: said once, and once more when readings are accepted again. */
-    private boolean publishFailing;
+    private final StatusLogPolicy logPolicy = new StatusLogPolicy();
     private final AtomicLong malformedReplies = new AtomicLong();
     private final AtomicLong refusedRequests = new AtomicLong();
     private final AtomicLong klapProbes = new AtomicLong();
@@ -287,7 +281,7 @@ public final class KasaDriver implements OneDeviceCommands {
         LOG.info("kasa: device '{}' is '{}' from now on (its alias '{}')", device, adopted, info.alias());
         status.remove(device);
         device = adopted;
-        lastLogged = null;
+        logPolicy.forget();
     }
 
     /** A plug's alias as a device id: lower case, runs of anything but letters, digits, '.', '_' and '-' as one '-'. */
@@ -330,13 +324,13 @@ public final class KasaDriver implements OneDeviceCommands {
     }
 
     private synchronized void published(Throwable failure) {
-        if (failure == null) {
-            if (publishFailing) LOG.info("kasa {}: readings are accepted again", device);
-            publishFailing = false;
-        } else {
-            // the next poll brings fresh values; say so once, not every interval
-            if (!publishFailing) LOG.warn("kasa {}: readings were not accepted, dropping this poll: {}", device, failure.toString());
-            publishFailing = true;
+        // the next poll brings fresh values; a refusal is said once, not every interval
+        switch (logPolicy.published(failure == null)) {
+            case INFO -> LOG.info("kasa {}: readings are accepted again", device);
+            case WARN -> LOG.warn("kasa {}: readings were not accepted, dropping this poll: {}", device, failure.toString());
+            case NONE -> { }
+        }
+        if (failure != null) {
             status.error(device, "readings not accepted: " + failure);
         }
     }
@@ -360,30 +354,14 @@ public final class KasaDriver implements OneDeviceCommands {
         status.report(new DeviceStatus(device, state, message, null, details));
     }
 
-    /**
-     * Logs a change of state or cause; false if {@code key} (state and cause) is the one logged last.
-     * The first failure since start is INFO: the plug, the network or a simulator started beside
-     * the gateway may simply not be up yet. The same failure again is a warning then, once; any
-     * other failure is a warning at once; being back online is INFO.
-     */
+    /** Logs the status as {@link StatusLogPolicy} says; whether its state or cause changed. */
     private boolean logChange(DeviceState state, String message, String key) {
-        if (key.equals(lastLogged)) {
-            if (firstFailureAtInfo) LOG.warn("kasa {}: {} {}", device, state, message); // the first try's failure persists
-            firstFailureAtInfo = false;
-            return false;
+        StatusLogPolicy.Decision d = logPolicy.status(state, key);
+        if (d.level() != StatusLogPolicy.Level.NONE) { // INFO and WARN: SLF4J's names
+            LOG.atLevel(Level.valueOf(d.level().name())).log("kasa {}: {} {}{}", device, state, message,
+                    d.firstTry() ? " (the first try since start)" : "");
         }
-        firstFailureAtInfo = false;
-        if (state == DeviceState.ONLINE) {
-            if (lastLogged != null) LOG.info("kasa {}: {} {}", device, state, message); // not the first success: a recovery or a change
-        } else if (!triedSinceStart) {
-            LOG.info("kasa {}: {} {} (the first try since start)", device, state, message);
-            firstFailureAtInfo = true;
-        } else {
-            LOG.warn("kasa {}: {} {}", device, state, message);
-        }
-        triedSinceStart = true;
-        lastLogged = key;
-        return true;
+        return d.changed();
     }
 
     // ---- relay control: the device-command service ----

@@ -42,6 +42,7 @@ import dev.hearth.api.DeviceStatus;
 import dev.hearth.api.DeviceStatusReporter;
 import dev.hearth.api.Reading;
 import dev.hearth.api.ReadingPublisher;
+import dev.hearth.api.StatusLogPolicy;
 import dev.hearth.api.command.ArgumentSpec;
 import dev.hearth.api.command.CommandSpec;
 import dev.hearth.api.command.DeviceCommands;
@@ -100,7 +101,8 @@ public final class Sds011Driver implements OneDeviceCommands {
     private String firmware = "";
     private Instant lastSaved;
     private String lastReported;
-    private boolean publishFailing;
+    /** Used for publish outcomes only: the status lines follow the duty cycle's own rules. */
+    private final StatusLogPolicy logPolicy = new StatusLogPolicy();
     private final AtomicLong checksumErrors = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
@@ -389,15 +391,13 @@ public final class Sds011Driver implements OneDeviceCommands {
 
     private void published(Throwable failure) {
         synchronized (this) {
-            if (failure == null) {
-                if (publishFailing) LOG.info("sds011 {}: readings are accepted again", device);
-                publishFailing = false;
-                return;
+            switch (logPolicy.published(failure == null)) {
+                case INFO -> LOG.info("sds011 {}: readings are accepted again", device);
+                case WARN -> LOG.warn("sds011 {}: a reading was not accepted, dropping it: {}", device, failure.toString());
+                case NONE -> { }
             }
-            if (!publishFailing) LOG.warn("sds011 {}: a reading was not accepted, dropping it: {}", device, failure.toString());
-            publishFailing = true;
         }
-        status.error(device, "reading not accepted: " + failure);
+        if (failure != null) status.error(device, "reading not accepted: " + failure);
     }
 
     /** Reports where the cycle is. Holds the lock. */

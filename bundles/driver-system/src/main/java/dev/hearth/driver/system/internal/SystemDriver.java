@@ -25,6 +25,7 @@ import dev.hearth.api.DeviceStatus;
 import dev.hearth.api.DeviceStatusReporter;
 import dev.hearth.api.Reading;
 import dev.hearth.api.ReadingPublisher;
+import dev.hearth.api.StatusLogPolicy;
 
 /**
  * Samples the host every {@code interval_seconds} on the gateway's shared scheduler and publishes
@@ -47,7 +48,8 @@ public final class SystemDriver {
     private volatile boolean closed;
     /** The last status reported, so a steady state is reported once rather than every interval. */
     private String lastReported;
-    private boolean publishFailing;
+    /** Used for publish outcomes only. */
+    private final StatusLogPolicy logPolicy = new StatusLogPolicy();
 
     @Activate
     public SystemDriver(SystemDriverConfig config,
@@ -109,13 +111,13 @@ public final class SystemDriver {
     }
 
     private synchronized void published(Throwable failure) {
-        if (failure == null) {
-            if (publishFailing) LOG.info("host metrics: readings are accepted again");
-            publishFailing = false;
-        } else {
-            // the next sample replaces these; say so once, not every interval
-            if (!publishFailing) LOG.warn("host metrics: readings were not accepted, dropping this sample: {}", failure.toString());
-            publishFailing = true;
+        // the next sample replaces these; a refusal is said once, not every interval
+        switch (logPolicy.published(failure == null)) {
+            case INFO -> LOG.info("host metrics: readings are accepted again");
+            case WARN -> LOG.warn("host metrics: readings were not accepted, dropping this sample: {}", failure.toString());
+            case NONE -> { }
+        }
+        if (failure != null) {
             status.error(device, "readings not accepted: " + failure);
         }
     }
