@@ -76,6 +76,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=0, help="publish this many messages first (earlier timestamps) and measure "
                     "the burst after them: the figures of a gateway that has been running, not of its first seconds")
     ap.add_argument("--commit-interval-ms", type=int, default=100, help="the core's group commit window")
+    ap.add_argument("--sink-option", action="append", default=[], metavar="KEY=VALUE",
+                    help="one more setting of the InfluxDB sink (e.g. gzip=false); repeatable")
     args = ap.parse_args()
     n, qos = args.messages, args.qos
     require_distribution()
@@ -86,7 +88,8 @@ def main():
         gateway.config("dev.hearth.core.cfg", f"max_mb = 2048\ncommit_interval_ms = {args.commit_interval_ms}\n")
         gateway.config("dev.hearth.sink.influxdb-bench.cfg",
                        f"hearth.sink.id = influxdb-bench\nurl = http://127.0.0.1:{influx.port}\napi = v1\ndatabase = bench\n"
-                       "precision = ms\nhearth.sink.batch.size = 5000\n")
+                       "precision = ms\nhearth.sink.batch.size = 5000\n"
+                       + "".join(f"{option.partition('=')[0].strip()} = {option.partition('=')[2].strip()}\n" for option in args.sink_option))
         gateway.config("dev.hearth.driver.mqtt-bench.cfg",
                        f"host = 127.0.0.1\nport = {broker.port}\nclient_id = hearth-bench\nmode = json\ntopics = bench/#\n"
                        f"json_measurement = bench\njson_device_field = device\njson_time_field = ts\nqos = {qos}\n"
