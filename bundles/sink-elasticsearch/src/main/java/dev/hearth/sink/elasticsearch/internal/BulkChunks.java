@@ -38,22 +38,4 @@ public final class BulkChunks {
         if (count > from) chunks.add(new Range(from, count));
         return chunks;
     }
-
-    /**
-     * Cuts {@code chunks} further, each into equal parts of at least {@code minItems} items, until
-     * there are {@code parts} of them, so that as many requests can be at the server at once; the
-     * order is kept, and chunks too small to cut stay whole.
-     */
-    public static List<Range> spread(List<Range> chunks, int parts, int minItems) {
-        if (chunks.size() >= parts || chunks.isEmpty()) return chunks;
-        int each = -Math.floorDiv(-parts, chunks.size()); // ceiling: every chunk cut alike
-        List<Range> out = new ArrayList<>();
-        for (Range c : chunks) {
-            int pieces = Math.max(1, Math.min(each, c.size() / Math.max(1, minItems)));
-            for (int k = 0; k < pieces; k++) {
-                out.add(new Range(c.from() + (int) ((long) c.size() * k / pieces), c.from() + (int) ((long) c.size() * (k + 1) / pieces)));
-            }
-        }
-        return out;
-    }
 }

@@ -80,11 +80,6 @@ public @interface ElasticsearchSinkConfig {
             + "when its body would be bigger than this.", min = "1")
     int max__bulk__mb() default 5;
 
-    @AttributeDefinition(name = "_bulk requests at once", description = "A batch of at least "
-            + "1,000 readings (a backlog being delivered) is sent as this many _bulk requests at the same time, so the "
-            + "server indexes one while the next is on its way. 1 sends one after the other.", min = "1", max = "8")
-    int bulk__concurrency() default 2;
-
     /** Read by the core from the service registration (DS publishes configuration as service properties). */
     @AttributeDefinition(name = "Filter", description = "LDAP filter over device, measurement and tags; only matching "
             + "readings are delivered. Empty means every reading. Example: (device=pit-*)", required = false)

@@ -10,12 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -35,7 +32,6 @@ import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
-import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 import org.slf4j.Logger;
@@ -52,8 +48,7 @@ import dev.hearth.support.net.TlsTrust;
  * {@link BulkItems} (see there why not by the Java client's typed bulk API). Installs the index
  * template before the first delivery. No OSGi in here.
  *
- * <p>Called from one thread (the core's worker for this sink); the HTTP client runs one I/O thread,
- * which carries the {@code bulk_concurrency} requests of a wave at once.
+ * <p>Called from one thread (the core's worker for this sink); the HTTP client runs one I/O thread.
  */
 public final class ElasticsearchWriter implements AutoCloseable {
 
@@ -134,67 +129,16 @@ public final class ElasticsearchWriter implements AutoCloseable {
         Prepared mine = ahead != null && ahead.isFor(batch) ? ahead : encode(batch);
         if (mine == ahead) preparedWrites.incrementAndGet();
         for (int i = 0; i < outcomes.length; i++) outcomes[i] = mine.rejected()[i];
-        List<BulkChunks.Range> chunks = BulkChunks.spread(BulkChunks.split(mine.count(), mine::bytes, settings.maxBulkBytes()),
-                settings.bulkConcurrency(), MIN_CONCURRENT_ITEMS);
-        int wave = settings.bulkConcurrency();
-        for (int c = 0; c < chunks.size(); c += wave) {
-            List<BulkChunks.Range> now = chunks.subList(c, Math.min(chunks.size(), c + wave));
-            Outcome failed = sendAtOnce(mine, now, outcomes);
+        List<BulkChunks.Range> chunks = BulkChunks.split(mine.count(), mine::bytes, settings.maxBulkBytes());
+        for (int c = 0; c < chunks.size(); c++) {
+            Outcome failed = send(mine, chunks.get(c), outcomes);
             if (failed != null) {
                 // the server is away or refuses us: the rest of the batch would fare no better
-                for (int rest = c + now.size(); rest < chunks.size(); rest++) mine.fill(chunks.get(rest), outcomes, failed);
+                for (int rest = c + 1; rest < chunks.size(); rest++) mine.fill(chunks.get(rest), outcomes, failed);
                 break;
             }
         }
         return Arrays.asList(outcomes);
-    }
-
-    /**
-     * The fewest readings in one of several _bulk requests sent at once: a trickle's batch goes as
-     * one request, a backlog's (5,000 in the benchmark) as {@code bulk_concurrency} of them.
-     */
-    static final int MIN_CONCURRENT_ITEMS = 500;
-
-    /**
-     * Sends the chunks at the same time and fills their outcomes; the first whole-request failure,
-     * or {@code null}. Elasticsearch indexes one while the next arrives, and a remote server's
-     * round trip is paid once per wave instead of once per chunk. The chunks' items are distinct
-     * readings with distinct ids, so the order in which the server indexes them does not matter.
-     */
-    private Outcome sendAtOnce(Prepared p, List<BulkChunks.Range> chunks, Outcome[] outcomes) {
-        if (chunks.size() == 1) return send(p, chunks.get(0), outcomes);
-        List<CompletableFuture<Response>> answers = new ArrayList<>(chunks.size());
-        for (BulkChunks.Range chunk : chunks) {
-            CompletableFuture<Response> answer = new CompletableFuture<>();
-            restClient.performRequestAsync(request(p, chunk), new ResponseListener() {
-                @Override
-                public void onSuccess(Response response) {
-                    answer.complete(response);
-                }
-
-                @Override
-                public void onFailure(Exception exception) {
-                    answer.completeExceptionally(exception);
-                }
-            });
-            answers.add(answer);
-        }
-        Outcome first = null;
-        for (int i = 0; i < chunks.size(); i++) {
-            Response response = null;
-            Exception error = null;
-            try {
-                response = answers.get(i).get();
-            } catch (ExecutionException e) {
-                error = e.getCause() instanceof Exception cause ? cause : e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // the sink is stopping: what is not answered is sent again later
-                error = new InterruptedIOException("interrupted while waiting for the answer");
-            }
-            Outcome failed = answered(p, chunks.get(i), outcomes, response, error);
-            if (first == null) first = failed;
-        }
-        return first;
     }
 
     /**
@@ -283,15 +227,6 @@ public final class ElasticsearchWriter implements AutoCloseable {
 
     /** Sends one chunk, filling its outcomes; returns the whole-request failure, or {@code null}. */
     private Outcome send(Prepared p, BulkChunks.Range chunk, Outcome[] outcomes) {
-        try {
-            return answered(p, chunk, outcomes, restClient.performRequest(request(p, chunk)), null);
-        } catch (IOException | RuntimeException e) {
-            return answered(p, chunk, outcomes, null, e);
-        }
-    }
-
-    /** The _bulk request of one chunk: its part of the batch's body, sent in place. */
-    private Request request(Prepared p, BulkChunks.Range chunk) {
         Request request = new Request("POST", "/_bulk");
         request.addParameter("filter_path", BulkItems.FILTER_PATH);
         if (!settings.pipeline().isEmpty()) request.addParameter("pipeline", settings.pipeline());
@@ -299,16 +234,8 @@ public final class ElasticsearchWriter implements AutoCloseable {
         request.setEntity(new ByteArrayEntity(p.body().array(), offset, p.starts()[chunk.to()] - offset,
                 ContentType.create("application/x-ndjson", StandardCharsets.UTF_8)));
         request.setOptions(options);
-        return request;
-    }
-
-    /**
-     * Fills the chunk's outcomes from its answer: the {@code response}, or the {@code error} that
-     * came instead. Returns the whole-request failure, or {@code null}.
-     */
-    private Outcome answered(Prepared p, BulkChunks.Range chunk, Outcome[] outcomes, Response response, Exception error) {
         try {
-            if (error != null) throw error;
+            Response response = restClient.performRequest(request);
             Duration retryAfter = ItemOutcomes.retryAfter(response.getHeader("Retry-After"), clock);
             List<BulkItems.Result> items;
             try {
@@ -323,7 +250,7 @@ public final class ElasticsearchWriter implements AutoCloseable {
                 outcomes[p.positions()[chunk.from() + i]] = ItemOutcomes.of(item.status(), item.type(), item.reason(), retryAfter);
             }
             return null;
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) {
             Failure f = failure(e);
             if (f.status() == 413) {
                 if (chunk.size() == 1) {

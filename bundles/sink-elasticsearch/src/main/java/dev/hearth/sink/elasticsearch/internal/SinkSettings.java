@@ -24,15 +24,12 @@ import dev.hearth.support.net.Secret;
  * @param tlsSha256 pinned server certificate fingerprint, or empty
  * @param timeout connect and answer timeout of one request
  * @param maxBulkBytes the largest _bulk body
- * @param bulkConcurrency how many _bulk requests of one batch may be at the server at once
  */
 public record SinkSettings(String id, List<URI> urls, String indexPrefix, boolean dataStream, String pipeline,
         String username, Secret password, Secret apiKey, String caFile, String tlsSha256, Duration timeout,
-        long maxBulkBytes, int bulkConcurrency) {
+        long maxBulkBytes) {
 
     static final long MIB = 1024L * 1024;
-    /** More requests at once would only queue at the server's write thread pool of a small node. */
-    static final int MAX_BULK_CONCURRENCY = 8;
     /** What Elasticsearch refuses in an index name (besides upper case), and what would make a bad pattern. */
     private static final String FORBIDDEN_INDEX_CHARACTERS = "\\/*?\"<>| ,#:";
 
@@ -55,9 +52,6 @@ public record SinkSettings(String id, List<URI> urls, String indexPrefix, boolea
         }
         if (timeout.isZero() || timeout.isNegative()) throw new IllegalArgumentException("sink " + id + ": timeout_seconds must be at least 1");
         if (maxBulkBytes < 1) throw new IllegalArgumentException("sink " + id + ": max_bulk_mb must be at least 1");
-        if (bulkConcurrency < 1 || bulkConcurrency > MAX_BULK_CONCURRENCY) {
-            throw new IllegalArgumentException("sink " + id + ": bulk_concurrency must be 1 to " + MAX_BULK_CONCURRENCY + ", not " + bulkConcurrency);
-        }
         urls = List.copyOf(urls);
     }
 
@@ -73,7 +67,7 @@ public record SinkSettings(String id, List<URI> urls, String indexPrefix, boolea
         return new SinkSettings(id, urls, trim(c.index__prefix()), c.data__stream(), trim(c.pipeline()),
                 trim(c.username()), Secret.resolve(c.password(), c.password__file()),
                 Secret.resolve(c.api__key(), c.api__key__file()), trim(c.ca__file()), trim(c.tls__sha256()),
-                Duration.ofSeconds(c.timeout__seconds()), c.max__bulk__mb() * MIB, c.bulk__concurrency());
+                Duration.ofSeconds(c.timeout__seconds()), c.max__bulk__mb() * MIB);
     }
 
     boolean https() {

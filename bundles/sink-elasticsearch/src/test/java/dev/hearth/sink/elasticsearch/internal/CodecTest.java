@@ -115,34 +115,11 @@ class CodecTest {
     }
 
     @Test
-    void chunksAreSpreadForRequestsAtOnceButNeverBelowTheSmallest() {
-        BulkChunks.Range all = new BulkChunks.Range(0, 5000);
-        assertEquals(List.of(new BulkChunks.Range(0, 2500), new BulkChunks.Range(2500, 5000)), BulkChunks.spread(List.of(all), 2, 500));
-        assertEquals(List.of(new BulkChunks.Range(0, 1666), new BulkChunks.Range(1666, 3333), new BulkChunks.Range(3333, 5000)),
-                BulkChunks.spread(List.of(all), 3, 500), "uneven: every item once, in order");
-        assertEquals(List.of(all), BulkChunks.spread(List.of(all), 1, 500));
-        assertEquals(List.of(new BulkChunks.Range(0, 999)), BulkChunks.spread(List.of(new BulkChunks.Range(0, 999)), 2, 500),
-                "a trickle's batch stays one request");
-        assertEquals(List.of(new BulkChunks.Range(0, 500), new BulkChunks.Range(500, 1000)),
-                BulkChunks.spread(List.of(new BulkChunks.Range(0, 1000)), 8, 500), "no part under the smallest");
-        List<BulkChunks.Range> bySize = List.of(new BulkChunks.Range(0, 3000), new BulkChunks.Range(3000, 3100));
-        assertEquals(List.of(new BulkChunks.Range(0, 1500), new BulkChunks.Range(1500, 3000), new BulkChunks.Range(3000, 3100)),
-                BulkChunks.spread(bySize, 4, 500), "chunks cut by bytes are cut again alike, a small one stays whole");
-        assertEquals(bySize, BulkChunks.spread(bySize, 2, 500), "enough chunks already");
-        assertEquals(List.of(), BulkChunks.spread(List.of(), 4, 500));
-    }
-
-    @Test
     void settingsAreCheckedWithTheReason() {
         SinkSettings s = Configs.settings("es-bbq", "http://127.0.0.1:9200", Map.of());
         assertEquals("hearth", s.indexPrefix());
         assertEquals(5 * SinkSettings.MIB, s.maxBulkBytes());
         assertEquals(Duration.ofSeconds(30), s.timeout());
-        assertEquals(2, s.bulkConcurrency());
-        for (int bad : new int[] { 0, -1, 9, Integer.MAX_VALUE }) {
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> Configs.settings("es-bbq", "http://127.0.0.1:9200",
-                    Map.of("bulk__concurrency", bad))).getMessage().contains("sink es-bbq: bulk_concurrency must be 1 to 8, not " + bad));
-        }
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SinkSettings.from(Configs.elasticsearch(Map.of())))
                 .getMessage().contains("hearth.sink.id is required"));
         assertTrue(assertThrows(IllegalArgumentException.class,

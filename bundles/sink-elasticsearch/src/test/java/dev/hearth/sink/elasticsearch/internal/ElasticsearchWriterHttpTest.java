@@ -19,9 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -185,76 +182,6 @@ class ElasticsearchWriterHttpTest {
             }
             assertTrue(out.get(3).reason().contains("HTTP 413"), out.get(3).reason());
         }
-    }
-
-    /** The count of documents (action lines) in a _bulk body. */
-    private static int documents(Seen r) {
-        return r.body().split("\n").length / 2;
-    }
-
-    @Test
-    void aBacklogsBatchGoesAsRequestsAtOnce() throws Exception {
-        // each _bulk waits until the other has arrived too: sent one after the other, the first would time out
-        CountDownLatch both = new CountDownLatch(2);
-        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        s.setExecutor(Executors.newFixedThreadPool(4));
-        String url = start(s, r -> {
-            if (r.path().startsWith("/_index_template")) return json(200, "{\"acknowledged\":true}");
-            both.countDown();
-            try {
-                if (!both.await(20, TimeUnit.SECONDS)) return json(500, "{\"error\":{\"type\":\"test\",\"reason\":\"alone\"}}");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return bulkCreated(r);
-        });
-        try (ElasticsearchWriter w = new ElasticsearchWriter(Configs.settings("es-two", url, Map.of()))) {
-            List<Outcome> out = w.deliver(readings(1200));
-            assertEquals(1200, out.size());
-            out.forEach(o -> assertEquals(Outcome.Status.DELIVERED, o.status(), o.toString()));
-        }
-        List<Seen> bulks = seen.stream().filter(r -> r.path().equals("/_bulk")).toList();
-        assertEquals(2, bulks.size());
-        assertEquals(1200, bulks.stream().mapToInt(ElasticsearchWriterHttpTest::documents).sum());
-        assertTrue(bulks.stream().allMatch(r -> documents(r) == 600), "halves");
-        ((java.util.concurrent.ExecutorService) s.getExecutor()).shutdownNow();
-    }
-
-    @Test
-    void requestsAtOnceAnswerForTheirOwnReadings() throws Exception {
-        // the half holding v=0 is refused as a whole (busy), the other half is written
-        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        s.setExecutor(Executors.newFixedThreadPool(4));
-        String url = start(s, r -> {
-            if (r.path().startsWith("/_index_template")) return json(200, "{\"acknowledged\":true}");
-            return r.body().contains("\"v\":0,") || r.body().contains("\"v\":0}")
-                    ? new Answer(503, Map.of(), "{\"error\":{\"type\":\"unavailable\",\"reason\":\"shard not ready\"},\"status\":503}")
-                    : bulkCreated(r);
-        });
-        try (ElasticsearchWriter w = new ElasticsearchWriter(Configs.settings("es-half", url, Map.of("bulk__concurrency", 4)))) {
-            List<Outcome> out = w.deliver(readings(2000));
-            assertEquals(2000, out.size());
-            for (int i = 0; i < 2000; i++) {
-                assertEquals(i < 500 ? Outcome.Status.RETRY : Outcome.Status.DELIVERED, out.get(i).status(), i + ": " + out.get(i));
-            }
-            assertTrue(out.get(0).reason().contains("sink es-half") && out.get(0).reason().contains("HTTP 503"), out.get(0).reason());
-        }
-        List<Seen> bulks = seen.stream().filter(r -> r.path().equals("/_bulk")).toList();
-        assertEquals(4, bulks.size(), "2,000 readings in 4 requests of 500");
-        ((java.util.concurrent.ExecutorService) s.getExecutor()).shutdownNow();
-    }
-
-    @Test
-    void oneAtATimeAndSmallBatchesAreOneRequest() throws Exception {
-        String url = start(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0),
-                r -> r.path().startsWith("/_index_template") ? json(200, "{\"acknowledged\":true}") : bulkCreated(r));
-        try (ElasticsearchWriter w = new ElasticsearchWriter(Configs.settings("es-one", url, Map.of("bulk__concurrency", 1)))) {
-            w.deliver(readings(1200)).forEach(o -> assertEquals(Outcome.Status.DELIVERED, o.status()));
-        }
-        try (ElasticsearchWriter w = new ElasticsearchWriter(Configs.settings("es-small", url, Map.of()))) {
-            w.deliver(readings(999)).forEach(o -> assertEquals(Outcome.Status.DELIVERED, o.status()));
-        }
-        assertEquals(List.of(1200, 999), seen.stream().filter(r -> r.path().equals("/_bulk")).map(ElasticsearchWriterHttpTest::documents).toList());
     }
 
     @Test
