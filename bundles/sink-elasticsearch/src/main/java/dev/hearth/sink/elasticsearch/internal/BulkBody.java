@@ -16,7 +16,11 @@ import dev.hearth.json.ReadingJsonEncoder;
 
 /**
  * The NDJSON body of {@code _bulk} requests: an action line and a document line per reading. No
- * OSGi and no client in here.
+ * OSGi and no client in here. A reading's document:
+ * <pre>{"@timestamp":"2026-03-04T05:06:07.123Z","device":"pit-1","measurement":"temperature",
+ *  "tags":{"probe":"1"},"fields":{"celsius":104.5,"ok":true}}</pre>
+ * Field values keep their JSON type (a long is an integer, a double always has a fraction or an
+ * exponent), so the index template's dynamic templates map them to long, double, boolean or keyword.
  *
  * <p>The action line is written with Gson's streaming writer, the document by reading-json's
  * {@link ReadingJsonEncoder}; both replaced the Elasticsearch Java client's bulk API: on a replay of 200,000 readings (bench/sink_replay.py elasticsearch) that client's
@@ -143,19 +147,8 @@ public final class BulkBody {
         }
     }
 
-    /**
-     * A reading as its document:
-     * <pre>{"@timestamp":"2026-03-04T05:06:07.123Z","device":"pit-1","measurement":"temperature",
-     *  "tags":{"probe":"1"},"fields":{"celsius":104.5,"ok":true}}</pre>
-     * Field values keep their JSON type (a long is an integer, a double always has a fraction or an
-     * exponent), so the index template's dynamic templates map them to long, double, boolean or keyword.
-     */
-    public static String document(Reading r) {
-        return new String(DOCUMENTS.get().encodeDocument(r, TIMESTAMP), StandardCharsets.UTF_8);
-    }
-
     /** The document's time key; its value is ISO-8601 UTC (Instant.toString), of which ES keeps milliseconds. */
-    private static final String TIMESTAMP = "@timestamp";
+    static final String TIMESTAMP = "@timestamp";
     /**
      * The document writer: the reading-json bundle's encoder, the one writer of a reading's JSON
      * (straight to UTF-8 bytes; it replaced Gson's writer here, which was a third of the sink's

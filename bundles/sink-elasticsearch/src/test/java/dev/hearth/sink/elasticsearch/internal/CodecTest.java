@@ -37,7 +37,7 @@ class CodecTest {
                 java.io.StringWriter action = new java.io.StringWriter();
                 new com.google.gson.stream.JsonWriter(action).beginObject().name(create ? "create" : "index").beginObject()
                         .name("_index").value(index).name("_id").value(r.id()).endObject().endObject().flush();
-                String expected = action + "\n" + BulkBody.document(r) + "\n";
+                String expected = action + "\n" + Configs.document(r) + "\n";
                 assertEquals(expected, new String(Configs.lines(index, r.id(), r, create), StandardCharsets.UTF_8));
                 assertEquals(expected, new String(Configs.lines(BulkBody.actionHead(index, create), r.id(), r), StandardCharsets.UTF_8));
             }
@@ -50,7 +50,7 @@ class CodecTest {
         Reading r = Reading.of("pit-1", "temperature").tag("probe", "1").tag("unit", "C")
                 .field("celsius", 104.0).field("raw", 1040L).field("ok", true).field("note", "he said \"hi\"\n")
                 .at(Instant.parse("2026-03-04T05:06:07.123456789Z")).build();
-        String json = BulkBody.document(r);
+        String json = Configs.document(r);
         assertEquals("{\"@timestamp\":\"2026-03-04T05:06:07.123456789Z\",\"device\":\"pit-1\",\"measurement\":\"temperature\","
                 + "\"tags\":{\"probe\":\"1\",\"unit\":\"C\"},"
                 + "\"fields\":{\"celsius\":104.0,\"note\":\"he said \\\"hi\\\"\\n\",\"ok\":true,\"raw\":1040}}", json);

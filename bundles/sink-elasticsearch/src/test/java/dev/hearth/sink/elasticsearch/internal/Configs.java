@@ -32,6 +32,12 @@ final class Configs {
         return lines(BulkBody.actionHead(index, create), id, reading);
     }
 
+    /** One reading's document as the encoder writes it, apart from any body (BulkBody.append puts it after the action line). */
+    static String document(dev.hearth.api.Reading reading) {
+        return new String(new dev.hearth.json.ReadingJsonEncoder().encodeDocument(reading, BulkBody.TIMESTAMP),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static byte[] lines(byte[] actionHead, String id, dev.hearth.api.Reading reading) {
         BulkBody.Body body = new BulkBody.Body(256);
         BulkBody.append(body, actionHead, id, reading);

@@ -140,11 +140,6 @@ final class BatchPublish {
         drain();
     }
 
-    /** {@link #add} for each. */
-    void expect(Object[] publishes) {
-        for (Object p : publishes) add(p);
-    }
-
     /** No more publishes: the client's flow is completed once the last one went in (or the batch ended). */
     void close() {
         synchronized (this) {
