@@ -281,7 +281,9 @@ public final class KasaDriver implements OneDeviceCommands {
         LOG.info("kasa: device '{}' is '{}' from now on (its alias '{}')", device, adopted, info.alias());
         status.remove(device);
         device = adopted;
-        logPolicy.forget();
+        synchronized (this) { // the poll holds plugLock only; report() reads the policy under this lock
+            logPolicy.forget();
+        }
     }
 
     /** A plug's alias as a device id: lower case, runs of anything but letters, digits, '.', '_' and '-' as one '-'. */
