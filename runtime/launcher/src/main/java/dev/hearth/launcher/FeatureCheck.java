@@ -69,6 +69,11 @@ final class FeatureCheck {
         return 0;
     }
 
+    /** What the last {@link #run()} found wrong, one line each. */
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
     private void resolve(String name, List<Feature> closure) throws LauncherException {
         Path storage;
         try {

@@ -83,6 +83,8 @@ final class FrameworkSettings {
     /** System properties read by libraries inside bundles (slf4j-simple, sqlite-jdbc). */
     static void systemProperties(GatewayConfig config, Path data) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
+        // stdout, as a service's log should be (slf4j-simple's default is stderr); journald reads both.
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", String.valueOf(Log.showDate()));
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", Log.SLF4J_DATE_PATTERN);
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
@@ -91,6 +93,8 @@ final class FrameworkSettings {
         if (!config.logLevel().equals("debug") && !config.logLevel().equals("trace")) {
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         }
+        // log.level.<logger> in gateway.properties: after the defaults above, so a user's setting wins.
+        config.loggerLevels().forEach((logger, level) -> System.setProperty("org.slf4j.simpleLogger.log." + logger, level));
         // sqlite-jdbc extracts its native library here (not /tmp: may be noexec or tmpfs-limited).
         System.setProperty("org.sqlite.tmpdir", data.resolve("tmp").toString());
 
@@ -99,10 +103,19 @@ final class FrameworkSettings {
                 (Log.showDate() ? "%1$tF %1$tT.%1$tL " : "") + "%4$s %3$s - %5$s%6$s%n");
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         root.setLevel(julLevel(config.logLevel()));
+        // The JDK's console handler writes to stderr; one on stdout, flushed per record, instead.
         for (java.util.logging.Handler h : root.getHandlers()) {
-            h.setLevel(java.util.logging.Level.ALL);
-            h.setFormatter(new java.util.logging.SimpleFormatter());
+            root.removeHandler(h);
         }
+        java.util.logging.Handler stdout = new java.util.logging.StreamHandler(System.out, new java.util.logging.SimpleFormatter()) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        stdout.setLevel(java.util.logging.Level.ALL);
+        root.addHandler(stdout);
         // SPI Fly reports every provider it registers at INFO; only its problems matter.
         JUL_KEEP.add(java.util.logging.Logger.getLogger("org.apache.aries.spifly"));
         if (!config.logLevel().equals("debug") && !config.logLevel().equals("trace")) {

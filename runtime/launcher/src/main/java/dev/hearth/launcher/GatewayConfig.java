@@ -45,6 +45,10 @@ public final class GatewayConfig {
     /** Used in MQTT topics and metric labels: no '/', '+', '#', spaces or control characters. */
     static final Pattern GATEWAY_ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,253}");
+    /** {@code log.level.<logger>}: a level for one logger (slf4j name: a package or class) and those below it. */
+    static final String LOGGER_LEVEL_PREFIX = LOG_LEVEL + ".";
+    static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*){0,31}");
+    static final int MAX_LOGGER_NAME = 200;
     static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     static final long MAX_SIZE = 64 * 1024;
 
@@ -53,12 +57,15 @@ public final class GatewayConfig {
     private final String httpHost;
     private final int httpPort;
     private final String logLevel;
+    private final Map<String, String> loggerLevels;
     private final String consolePasswordSha256;
     private final boolean cleanCache;
     private final boolean deploySignaturesRequired;
 
     private GatewayConfig(List<String> features, String gatewayId, String httpHost, int httpPort, String logLevel,
-            String consolePasswordSha256, boolean cleanCache, boolean deploySignaturesRequired) {
+            Map<String, String> loggerLevels, String consolePasswordSha256, boolean cleanCache,
+            boolean deploySignaturesRequired) {
+        this.loggerLevels = loggerLevels;
         this.deploySignaturesRequired = deploySignaturesRequired;
         this.features = features;
         this.gatewayId = gatewayId;
@@ -117,9 +124,9 @@ public final class GatewayConfig {
     static GatewayConfig parse(Map<String, String> raw, String source, Supplier<String> defaultGatewayId)
             throws LauncherException {
         for (String key : raw.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new LauncherException(source + ": unknown key " + key + " (known keys: "
-                        + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+            if (!KEYS.contains(key) && !key.startsWith(LOGGER_LEVEL_PREFIX)) {
+                throw new LauncherException(source + ": unknown key " + abbreviate(key) + " (known keys: "
+                        + String.join(", ", KEYS.stream().sorted().toList()) + ", " + LOGGER_LEVEL_PREFIX + "<logger>)");
             }
             String v = raw.get(key);
             for (int i = 0; i < v.length(); i++) {
@@ -162,6 +169,23 @@ public final class GatewayConfig {
             throw new LauncherException(source + ": key " + LOG_LEVEL + ": '" + raw.get(LOG_LEVEL)
                     + "' is not one of " + String.join(", ", LEVELS));
         }
+        Map<String, String> loggerLevels = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            if (!e.getKey().startsWith(LOGGER_LEVEL_PREFIX)) {
+                continue;
+            }
+            String logger = e.getKey().substring(LOGGER_LEVEL_PREFIX.length());
+            if (logger.length() > MAX_LOGGER_NAME || !LOGGER_NAME.matcher(logger).matches()) {
+                throw new LauncherException(source + ": key " + abbreviate(e.getKey())
+                        + ": not a logger name (a Java package or class name, e.g. log.level.dev.hearth.core)");
+            }
+            String loggerLevel = e.getValue().trim().toLowerCase(Locale.ROOT);
+            if (!LEVELS.contains(loggerLevel)) {
+                throw new LauncherException(source + ": key " + e.getKey() + ": '" + abbreviate(e.getValue())
+                        + "' is not one of " + String.join(", ", LEVELS));
+            }
+            loggerLevels.put(logger, loggerLevel);
+        }
         String sha = value(raw, CONSOLE_PASSWORD_SHA256);
         if (!sha.isEmpty() && !SHA256_HEX.matcher(sha).matches()) {
             throw new LauncherException(source + ": key " + CONSOLE_PASSWORD_SHA256
@@ -181,7 +205,7 @@ public final class GatewayConfig {
         if (!signatures.isEmpty() && !signatures.equals("required") && !signatures.equals("optional")) {
             throw new LauncherException(source + ": key " + DEPLOY_SIGNATURES + ": '" + signatures + "' is not required or optional");
         }
-        return new GatewayConfig(features, id, host, port, level, sha.toLowerCase(Locale.ROOT), cleanCache,
+        return new GatewayConfig(features, id, host, port, level, Map.copyOf(loggerLevels), sha.toLowerCase(Locale.ROOT), cleanCache,
                 !signatures.equals("optional"));
     }
 
@@ -207,6 +231,11 @@ public final class GatewayConfig {
             throw new LauncherException(source + ": key " + FEATURES + ": names no feature");
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** Keeps a hostile or mistaken value from flooding the log: the first 80 characters. */
+    static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "... (" + text.length() + " characters)";
     }
 
     private static String value(Map<String, String> raw, String key) {
@@ -266,6 +295,11 @@ public final class GatewayConfig {
 
     public String logLevel() {
         return logLevel;
+    }
+
+    /** Levels of single loggers ({@code log.level.<logger>}), by logger name. */
+    public Map<String, String> loggerLevels() {
+        return loggerLevels;
     }
 
     /** Lower-case hex, or empty when the launcher must generate a password. */

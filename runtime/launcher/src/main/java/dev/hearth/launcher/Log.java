@@ -15,7 +15,7 @@ final class Log {
 
     private static volatile boolean showDate = System.getenv("JOURNAL_STREAM") == null;
     private static volatile int threshold = 2; // 0 trace, 1 debug, 2 info, 3 warn, 4 error, 5 off
-    private static final PrintStream OUT = System.err;
+    private static final PrintStream OUT = System.out;
 
     private Log() {
     }

@@ -50,6 +50,31 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aLoggerGetsItsOwnLevel() throws Exception {
+        GatewayConfig c = load("log.level = warn\nlog.level.dev.hearth.core = DEBUG\nlog.level.org.eclipse.jetty.server.Server=info\n");
+        assertEquals("warn", c.logLevel());
+        assertEquals(Map.of("dev.hearth.core", "debug", "org.eclipse.jetty.server.Server", "info"), c.loggerLevels());
+        assertEquals(Map.of(), load("log.level = info\n").loggerLevels());
+    }
+
+    @Test
+    void aBadLoggerLevelNamesTheKeyAndKeepsHostileTextShort() {
+        assertTrue(error("log.level.dev.hearth.core = loud\n").contains("key log.level.dev.hearth.core: 'loud' is not one of trace"));
+        assertTrue(error("log.level. = info\n").contains("not a logger name"));
+        assertTrue(error("log.level.dev..hearth = info\n").contains("not a logger name"));
+        assertTrue(error("log.level.dev/hearth = info\n").contains("not a logger name"));
+        assertTrue(error("log.level.dev.hearth.core =\n").contains("is not one of"), "an empty level is refused, not ignored");
+        String longName = "log.level." + "a".repeat(5000);
+        String message = error(longName + " = info\n");
+        assertTrue(message.contains("not a logger name"), message);
+        assertTrue(message.length() < 400, "the 5,000-character key is abbreviated: " + message.length());
+        String longValue = error("log.level.dev.hearth = " + "x".repeat(5000) + "\n");
+        assertTrue(longValue.contains("(5000 characters)") && longValue.length() < 400, longValue);
+        String unknown = error("x".repeat(5000) + " = 1\n");
+        assertTrue(unknown.contains("unknown key") && unknown.length() < 600, unknown);
+    }
+
+    @Test
     void emptyValuesMeanDefaults() throws Exception {
         GatewayConfig c = load("hearth.features =\nhearth.gateway.id=\nhttp.port=\nlog.level=\n");
         assertEquals(GatewayConfig.DEFAULT_FEATURES, c.features());
