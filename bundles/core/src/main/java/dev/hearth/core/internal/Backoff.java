@@ -23,11 +23,21 @@ final class Backoff {
     long nextDelayMillis(Duration hint) {
         int n = failures++;
         long ceiling = initialMillis;
-        for (int i = 0; i < n && ceiling < maxMillis; i++) ceiling *= 2;
+        // Stop doubling at the cap, before the long overflows (a max near Long.MAX_VALUE ms).
+        for (int i = 0; i < n && ceiling < maxMillis; i++) ceiling = ceiling > maxMillis / 2 ? maxMillis : ceiling * 2;
         ceiling = Math.min(ceiling, maxMillis);
         long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-        if (hint != null) delay = Math.max(delay, Math.min(hint.toMillis(), maxMillis));
+        if (hint != null) delay = Math.max(delay, Math.min(hintMillis(hint), maxMillis));
         return delay;
+    }
+
+    /** A server's Retry-After can be absurd (9223372036854775807 s): beyond a long of milliseconds means "the cap". */
+    private long hintMillis(Duration hint) {
+        try {
+            return hint.toMillis();
+        } catch (ArithmeticException e) {
+            return hint.isNegative() ? 0 : maxMillis;
+        }
     }
 
     void reset() {
