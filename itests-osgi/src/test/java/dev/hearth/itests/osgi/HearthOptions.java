@@ -94,6 +94,30 @@ public final class HearthOptions {
                 bundle(url("hearth-mqtt-support")).startLevel(4));
     }
 
+    /**
+     * The gateway's HTTP service as features/platform.json provisions it: the servlet API, Commons
+     * IO and FileUpload (Jetty's multipart needs them) and Felix Jetty 12, listening on
+     * 127.0.0.1:{@code port} only.
+     */
+    public static Option http(int port) {
+        return composite(
+                frameworkProperty("org.osgi.service.http.port").value(String.valueOf(port)),
+                frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"),
+                bundle(url("servlet-api")).startLevel(3),
+                bundle(url("commons-io")).startLevel(3),
+                bundle(url("commons-fileupload")).startLevel(3),
+                bundle(url("jetty12")).startLevel(5));
+    }
+
+    /** A free TCP port on the loopback interface (free when asked; Jetty takes it at start). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The file URL of a bundle the build handed over as system property {@code bundle.<key>}. */
     public static String url(String key) {
         String path = System.getProperty("bundle." + key);
