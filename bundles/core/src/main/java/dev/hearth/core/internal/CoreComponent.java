@@ -72,6 +72,7 @@ public final class CoreComponent implements ReadingPublisher, DeviceStatusReport
         if (System.getProperty("org.sqlite.tmpdir") == null) {
             System.setProperty("org.sqlite.tmpdir", journal.toAbsolutePath().getParent().toString());
         }
+        SqliteNativeLibrary.use(journal.toAbsolutePath().getParent().resolve("native"));
         BusSettings settings = new BusSettings(journal, (long) config.max__mb() << 20, config.fsync(),
                 Duration.ofMillis(config.commit__interval__ms()), config.commit__max__readings(), config.max__pending__readings(),
                 Duration.ofMillis(config.retry__initial__ms()), Duration.ofMillis(Math.max(config.retry__initial__ms(), config.retry__max__ms())),
