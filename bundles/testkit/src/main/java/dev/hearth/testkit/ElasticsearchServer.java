@@ -12,14 +12,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * For the Elasticsearch sink's tests and the system tests: a real Elasticsearch from the integ-test zip (unpacked by Maven), run on 127.0.0.1 as user
  * {@code nobody}: it refuses to run as root. Its configuration, data and logs live in a work
  * directory owned by that user; the unpacked distribution is only read. A start that fails
- * throws with the log's tail, so the tests fail rather than skip.
+ * throws with the log's tail, so the tests fail rather than skip. Elasticsearch 8 runs on Java 17,
+ * 9 on 21 or newer (see {@link #javaHome(int)}).
  */
 public final class ElasticsearchServer implements AutoCloseable {
 
@@ -70,7 +74,9 @@ public final class ElasticsearchServer implements AutoCloseable {
                 home.resolve("bin/elasticsearch").toString());
         Map<String, String> env = pb.environment();
         env.put("ES_PATH_CONF", work.resolve("config").toString());
-        env.put("ES_JAVA_HOME", javaHome());
+        int needs = minimumJava(home);
+        env.put("ES_JAVA_HOME", javaHome(needs).orElseThrow(() -> new IllegalStateException("Elasticsearch "
+                + home.getFileName() + " needs a JDK " + needs + " or newer; none found (set -Des.java.home)")));
         env.put("ES_JAVA_OPTS", "-Xms256m -Xmx256m");
         env.remove("JAVA_HOME");
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()));
@@ -130,16 +136,37 @@ public final class ElasticsearchServer implements AutoCloseable {
         stop();
     }
 
-    /** A JDK that runs Elasticsearch 9 (21 or newer): {@code es.java.home}, else the newest in /usr/lib/jvm. */
-    public static String javaHome() throws IOException {
+    /**
+     * The oldest Java the distribution at {@code home} runs on: 21 for Elasticsearch 9 and later,
+     * 17 for 8 (its directory is named {@code elasticsearch-<version>}).
+     */
+    public static int minimumJava(Path home) {
+        Matcher m = Pattern.compile("elasticsearch-(\\d+)\\..*").matcher(home.getFileName().toString());
+        return m.matches() && Integer.parseInt(m.group(1)) < 9 ? 17 : 21;
+    }
+
+    /** Whether a JDK that runs the distribution at {@code home} is on this machine. */
+    public static boolean javaFound(Path home) throws IOException {
+        return javaHome(minimumJava(home)).isPresent();
+    }
+
+    /**
+     * A JDK of at least {@code minimum}: {@code es.java.home} if set, else the newest in
+     * /usr/lib/jvm ({@code es.jvm.dir}), else the one running the tests.
+     */
+    public static Optional<String> javaHome(int minimum) throws IOException {
         String configured = System.getProperty("es.java.home");
-        if (configured != null && !configured.isBlank()) return configured;
-        try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
-            return jdks.filter(p -> Files.isExecutable(p.resolve("bin/java")) && feature(p) >= 21)
-                    .max((a, b) -> Integer.compare(feature(a), feature(b)))
-                    .map(Path::toString)
-                    .orElseThrow(() -> new IllegalStateException("Elasticsearch needs a JDK 21+; none in /usr/lib/jvm (set -Des.java.home)"));
+        if (configured != null && !configured.isBlank()) return Optional.of(configured);
+        Path jvms = Path.of(System.getProperty("es.jvm.dir", "/usr/lib/jvm")); // another: to try a machine without a JDK 21
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> jdks = Files.list(jvms)) {
+                Optional<String> newest = jdks.filter(p -> Files.isExecutable(p.resolve("bin/java")) && feature(p) >= minimum)
+                        .max((a, b) -> Integer.compare(feature(a), feature(b)))
+                        .map(Path::toString);
+                if (newest.isPresent()) return newest;
+            }
         }
+        return Runtime.version().feature() >= minimum ? Optional.of(System.getProperty("java.home")) : Optional.empty();
     }
 
     private static int feature(Path jdk) {
