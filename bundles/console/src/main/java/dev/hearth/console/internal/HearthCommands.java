@@ -4,16 +4,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import dev.hearth.api.ReadingPublisher;
 import dev.hearth.api.status.GatewayStatus;
 import dev.hearth.api.status.SinkStatus;
 
@@ -57,14 +61,14 @@ public final class HearthCommands {
         this.clock = clock;
     }
 
-    /** Version, gateway id, uptime, bundles, devices, sinks and the journal. */
+    /** Version, gateway id, uptime, bundles, drivers, devices, sinks and the journal. */
     public String status() {
         GatewayStatus g = gateway;
         if (g == null) {
             return Reports.statusWithoutCore(property("hearth.version"), property("hearth.gateway.id"), bundles());
         }
         return Reports.status(property("hearth.version"), property("hearth.gateway.id"), g.startedAt(), clock.instant(),
-                bundles(), g.devices(), g.sinks(), g.journal());
+                bundles(), drivers(), g.devices(), g.sinks(), g.journal());
     }
 
     /** Every device: state, counts, last reading, last error. */
@@ -118,6 +122,22 @@ public final class HearthCommands {
     private String property(String key) {
         String v = context == null ? null : context.getProperty(key);
         return v == null || v.isEmpty() ? "unknown" : v;
+    }
+
+    /** The drivers: bundles that hold the core's {@link ReadingPublisher}, by name and version. */
+    private List<String> drivers() {
+        if (context == null) return List.of();
+        TreeSet<String> names = new TreeSet<>();
+        try {
+            ServiceReference<?>[] refs = context.getAllServiceReferences(ReadingPublisher.class.getName(), null);
+            for (ServiceReference<?> r : refs == null ? new ServiceReference<?>[0] : refs) {
+                Bundle[] using = r.getUsingBundles();
+                for (Bundle b : using == null ? new Bundle[0] : using) names.add(b.getSymbolicName() + " " + b.getVersion());
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e); // no filter given
+        }
+        return List.copyOf(names);
     }
 
     private List<BundleSummary> bundles() {

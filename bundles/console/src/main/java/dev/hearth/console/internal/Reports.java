@@ -25,8 +25,9 @@ final class Reports {
 
     /** What {@code status} prints. */
     static String status(String version, String gatewayId, Instant startedAt, Instant now, List<BundleSummary> bundles,
-            List<DeviceInfo> devices, List<SinkStatus> sinks, JournalStatus journal) {
+            List<String> drivers, List<DeviceInfo> devices, List<SinkStatus> sinks, JournalStatus journal) {
         bundles = orEmpty(bundles);
+        drivers = orEmpty(drivers);
         devices = orEmpty(devices);
         sinks = orEmpty(sinks);
         StringBuilder b = new StringBuilder();
@@ -37,7 +38,12 @@ final class Reports {
 
         Map<String, Integer> byState = new TreeMap<>();
         for (DeviceInfo d : devices) byState.merge(d.state() == null ? "UNKNOWN" : d.state().name(), 1, Integer::sum);
-        b.append("drivers   ").append(devices.size()).append(devices.size() == 1 ? " device" : " devices");
+        b.append("drivers   ").append(drivers.size()).append(drivers.size() == 1 ? " bundle publishes" : " bundles publish");
+        for (int i = 0; i < drivers.size(); i++) {
+            b.append(i == 0 ? ": " : ", ").append(Text.clean(drivers.get(i), 120));
+        }
+        b.append('\n');
+        b.append("devices   ").append(devices.size()).append(devices.size() == 1 ? " device" : " devices");
         if (!byState.isEmpty()) {
             StringBuilder s = new StringBuilder();
             byState.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(v).append(' ').append(k.toLowerCase()));

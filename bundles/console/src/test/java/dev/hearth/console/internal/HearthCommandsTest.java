@@ -62,10 +62,22 @@ class HearthCommandsTest {
         String s = commands.status();
         assertTrue(s.contains("version   unknown\n"), s);
         assertTrue(s.contains("uptime    3h05m"), s);
-        assertTrue(s.contains("drivers   3 devices (1 error, 1 online, 1 unknown)"), s);
+        assertTrue(s.contains("drivers   0 bundles publish\n"), s);
+        assertTrue(s.contains("devices   3 devices (1 error, 1 online, 1 unknown)"), s);
         assertTrue(s.contains("sinks     2 sinks (1 up), backlog 1200"), s);
         assertTrue(s.contains("journal   3 MiB of 256 MiB, 1200 readings held, 50000 accepted, 7 dropped (/data/journal.db)"), s);
         assertTrue(s.contains("bundles   0 active of 0"), s);
+        assertNoControlCharacters(s);
+    }
+
+    @Test
+    void statusNamesTheDriversCleaned() {
+        String s = Reports.status("1.0", "pi", NOW, NOW, List.of(),
+                List.of("dev.hearth.driver.kasa 0.1.0", "dev.hearth.driver.system 0.1.0", HOSTILE), List.of(), List.of(), null);
+        String line = s.lines().filter(l -> l.startsWith("drivers")).findFirst().orElseThrow();
+        assertTrue(line.startsWith("drivers   3 bundles publish: dev.hearth.driver.kasa 0.1.0, dev.hearth.driver.system 0.1.0, "), line);
+        assertTrue(Reports.status("1.0", "pi", NOW, NOW, List.of(), List.of("dev.hearth.driver.kasa 0.1.0"), List.of(), List.of(), null)
+                .contains("drivers   1 bundle publishes: dev.hearth.driver.kasa 0.1.0\n"));
         assertNoControlCharacters(s);
     }
 
@@ -144,7 +156,7 @@ class HearthCommandsTest {
         HearthCommands c = new HearthCommands(g, null, Clock.fixed(NOW, ZoneOffset.UTC));
         assertEquals("no devices\n", c.devices());
         assertEquals("no sinks\n", c.sinks());
-        assertTrue(c.status().contains("drivers   0 devices"));
+        assertTrue(c.status().contains("devices   0 devices"));
     }
 
     @Test
