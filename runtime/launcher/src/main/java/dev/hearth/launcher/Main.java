@@ -49,6 +49,14 @@ public final class Main {
                     yield new FeatureCheck(Path.of(rest[0]).toAbsolutePath().normalize(),
                             Path.of(rest[1]).toAbsolutePath().normalize()).run();
                 }
+                case "strip-serviceloader" -> { // the build's manifest correction (runtime/distribution/pom.xml)
+                    if (rest.length != 1) {
+                        throw new LauncherException("usage: strip-serviceloader JAR");
+                    }
+                    int removed = ServiceLoaderRequirements.strip(Path.of(rest[0]));
+                    System.out.println("strip-serviceloader: " + removed + " requirement(s) removed from " + rest[0]);
+                    yield 0;
+                }
                 case "help", "--help", "-h" -> {
                     usage();
                     yield 0;
