@@ -113,6 +113,14 @@ final class FrameworkSettings {
                 super.publish(record);
                 flush();
             }
+
+            // java.util.logging's shutdown hook closes every handler, and closing a StreamHandler
+            // closes its stream: System.out, and with it every line logged after SIGTERM. As the
+            // JDK's ConsoleHandler does for System.err: flush only.
+            @Override
+            public synchronized void close() {
+                flush();
+            }
         };
         stdout.setLevel(java.util.logging.Level.ALL);
         root.addHandler(stdout);

@@ -67,12 +67,13 @@ public final class ConfigurationChecker implements ConfigurationListener {
             ObjectClassDefinition ocd = definition(event.getFactoryPid() != null ? event.getFactoryPid() : event.getPid());
             if (ocd == null) return; // not a component with Metatype: nothing to check against
             Object file = props.get("felix.fileinstall.filename");
-            String source = file != null ? file.toString().replaceFirst("^file:", "") : "configuration " + event.getPid();
+            String source = Text.clean(file != null ? file.toString().replaceFirst("^file:", "") : "configuration " + event.getPid(), 200);
             for (Problem p : check(ocd, props)) {
                 LOG.error("{}: {}: {}; {} stays unconfigured until this is fixed", source, p.key(), p.message(), event.getPid());
             }
             for (String unknown : unknownKeys(ocd, props)) {
-                LOG.warn("{}: {} is not a setting of {} (known: {}); ignored", source, unknown, ocd.getName(), knownKeys(ocd));
+                // The key comes from the file as it is: cleaned, or it could forge log lines.
+                LOG.warn("{}: {} is not a setting of {} (known: {}); ignored", source, Text.clean(unknown, 80), ocd.getName(), knownKeys(ocd));
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot check configuration {}: {}", event.getPid(), e.toString());
