@@ -34,7 +34,8 @@ import com.google.gson.JsonParser;
 /**
  * A driver bundle dropped into deploy/ is installed and started; a newer version dropped over it
  * takes over in place; deleting it uninstalls it. Meanwhile the host driver publishes without a
- * gap, and the updated driver loses and repeats nothing.
+ * gap, and the updated driver loses and repeats nothing. A sink goes the same way, and its backlog
+ * waits for it while it is gone.
  */
 class HotDeployIT {
 
@@ -95,6 +96,75 @@ class HotDeployIT {
             assertTrue(host.size() > 10, "host samples: " + host.size());
             Duration worst = longestGap(host);
             assertTrue(worst.compareTo(Duration.ofMillis(2500)) <= 0, "host readings every 1 s; the longest gap was " + worst);
+        }
+    }
+
+    @Test
+    void aNewerSinkDroppedOverItselfTakesOverAndItsBacklogIsDeliveredWhenItReturns() throws Exception {
+        String sink = "dev.hearth.sink.file";
+        try (Gateway g = new Gateway(dir, "core,loadgen")) { // the file sink comes only through deploy/
+            Path ack = g.home.resolve("data/loadgen.ack");
+            g.config("dev.hearth.driver.loadgen-crash.cfg", "device = crash\nrate_per_second = 200\nbatch_size = 10\nack_file = " + ack + "\n");
+            g.start();
+            Path system = systemJar(g, "hearth-sink-file-");
+            Path json = dir.resolve("reading-json.jar"); // what the file sink needs beside the core
+            Files.copy(systemJar(g, "hearth-reading-json-"), json);
+            Map<String, String> password = Map.of("HEARTH_KEY_PASSWORD", "hot-deploy-test");
+            g.tool(password, "keygen", dir.resolve("keys").toString(), "release");
+            Files.copy(dir.resolve("keys/release.pem"), g.home.resolve("config/trusted-keys/release.pem"));
+            Path v1 = dir.resolve("sink-file-v1.jar");
+            Files.copy(system, v1);
+            Path v2 = dir.resolve("sink-file-v2.jar");
+            withVersion(system, v2, "0.1.0.v2");
+            g.tool(password, "sign", dir.resolve("keys/release.p12").toString(), v1.toString(), v2.toString(), json.toString());
+            Path deployed = g.home.resolve("deploy/sink-file.jar");
+            drop(json, g.home.resolve("deploy/reading-json.jar"));
+
+            // A new sink starts at the journal's end (its first registration), not with the readings before it.
+            g.await(() -> CrashIT.ackOf(ack) >= 200, Gateway.START, () -> "acknowledged " + CrashIT.ackOf(ack));
+            drop(v1, deployed);
+            g.await(() -> CrashIT.count(g.home, Long.MAX_VALUE).size() >= 200, Duration.ofSeconds(60),
+                    () -> "v1 delivered " + CrashIT.count(g.home, Long.MAX_VALUE).size());
+            long first = CrashIT.count(g.home, Long.MAX_VALUE).keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
+            long id = g.bundleId(sink);
+
+            drop(v2, deployed);
+            g.await(() -> lb(g).contains(sink + " (0.1.0.v2)"), Duration.ofSeconds(60), () -> "v2 installed:\n" + lb(g));
+            assertEquals(id, g.bundleId(sink), "updated in place, not installed beside v1:\n" + lb(g));
+            long afterUpdate = CrashIT.ackOf(ack);
+            g.await(() -> CrashIT.count(g.home, afterUpdate).size() == afterUpdate - first + 1, Duration.ofSeconds(60),
+                    () -> "v2 delivered " + CrashIT.count(g.home, afterUpdate).size() + " of " + (afterUpdate - first + 1));
+
+            // Gone: readings keep being accepted into its backlog.
+            Files.delete(deployed);
+            g.await(() -> !lb(g).contains(sink + " "), Duration.ofSeconds(30), () -> "uninstalled:\n" + lb(g));
+            long whileGone = CrashIT.ackOf(ack);
+            g.await(() -> CrashIT.ackOf(ack) >= whileGone + 400, Duration.ofSeconds(30), () -> "accepted while the sink is gone");
+            java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^file\\s+down\\s+(\\d+)").matcher(g.shell("hearth:sinks"));
+            assertTrue(row.find() && Long.parseLong(row.group(1)) >= 400, "its backlog waits:\n" + g.shell("hearth:sinks"));
+
+            // Back: the backlog is delivered; every reading acknowledged since its first start, exactly once.
+            drop(v2, deployed);
+            long acked = CrashIT.ackOf(ack);
+            g.await(() -> CrashIT.count(g.home, acked).size() == acked - first + 1, Duration.ofSeconds(60),
+                    () -> "delivered " + CrashIT.count(g.home, acked).size() + " of " + (acked - first + 1));
+            Map<Long, Integer> seen = CrashIT.count(g.home, acked);
+            for (long seq = first; seq <= acked; seq++) assertEquals(1, seen.getOrDefault(seq, 0), "reading " + seq + " of " + first + ".." + acked);
+            assertEquals(0, g.stop());
+        }
+    }
+
+    private static Path systemJar(Gateway g, String prefix) throws IOException {
+        try (Stream<Path> all = Files.walk(g.home.resolve("system"))) {
+            return all.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+        }
+    }
+
+    private static String lb(Gateway g) {
+        try {
+            return g.shell("lb -s");
+        } catch (IOException | InterruptedException e) {
+            return e.toString();
         }
     }
 
