@@ -70,9 +70,14 @@ final class Gateway implements AutoCloseable {
     }
 
     Gateway start() throws IOException {
-        List<String> command = smallDisk == null ? List.of(home.resolve("bin/hearth").toString(), "run")
-                : List.of("unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=" + smallDiskMiB + "m tmpfs \"$0\" && exec \"$1\" run",
-                        smallDisk.toString(), home.resolve("bin/hearth").toString());
+        return start("run");
+    }
+
+    /** Starts {@code bin/hearth VERB} ({@code run} or {@code demo}). */
+    Gateway start(String verb) throws IOException {
+        List<String> command = smallDisk == null ? List.of(home.resolve("bin/hearth").toString(), verb)
+                : List.of("unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=" + smallDiskMiB + "m tmpfs \"$0\" && exec \"$1\" \"$2\"",
+                        smallDisk.toString(), home.resolve("bin/hearth").toString(), verb);
         ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
@@ -89,7 +94,8 @@ final class Gateway implements AutoCloseable {
 
     String logText() {
         try {
-            return Files.readString(log(), StandardCharsets.UTF_8);
+            // decoded leniently: a hostile file's bytes may reach the log, and must not blank it
+            return new String(Files.readAllBytes(log()), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
@@ -107,10 +113,15 @@ final class Gateway implements AutoCloseable {
 
     /** SIGTERM, as systemd stops it; returns the exit code. */
     int stop() throws InterruptedException {
+        return stopWithin(Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM; fails unless the process exits by itself within {@code bound}; returns the exit code. */
+    int stopWithin(Duration bound) throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("the gateway did not stop within 30 s of SIGTERM");
+            throw new AssertionError("the gateway did not stop within " + bound.toSeconds() + " s of SIGTERM\n--- log ---\n" + tail(40));
         }
         return process.exitValue();
     }

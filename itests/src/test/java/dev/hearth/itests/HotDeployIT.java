@@ -168,6 +168,25 @@ class HotDeployIT {
         }
     }
 
+    @Test
+    void filesAlreadyThereAtStartAreCheckedBeforeAnythingReadsThem() throws Exception {
+        try (Gateway g = new Gateway(dir, "core,system-monitor,prometheus,file")) {
+            // FileInstall scans deploy/ and config/ as soon as it starts: the guards must already be up.
+            Files.copy(systemJar(g, "hearth-driver-loadgen-"), g.home.resolve("deploy/loadgen.jar"));
+            g.config(GatewayIT.SYSTEM_CFG, "interval_seconds = 1\nroot = /\ndevice = host\n\u0000\u0001binary\n");
+            g.start();
+            g.await(() -> g.logText().contains("loadgen.jar is not installed: "), Duration.ofSeconds(30), () -> "the unsigned jar is refused");
+            g.await(() -> g.logText().contains(GatewayIT.SYSTEM_CFG + ": line 4: binary data"), Duration.ofSeconds(30),
+                    () -> "the binary configuration is refused");
+            String page = g.metricsWhen(p -> p.contains("hearth_up"), Gateway.START);
+            Thread.sleep(3_000);
+            assertTrue(!lb(g).contains("dev.hearth.driver.loadgen"), "the unsigned driver was never installed:\n" + lb(g));
+            assertTrue(!g.metricsWhen(p -> p.contains("hearth_up"), Gateway.START).contains("device=\"host\""),
+                    "nothing of the refused file was applied:\n" + page);
+            assertEquals(0, g.stop());
+        }
+    }
+
     private static void drop(Path jar, Path target) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
