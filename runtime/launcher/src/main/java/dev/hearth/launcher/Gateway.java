@@ -48,6 +48,7 @@ final class Gateway {
             throw new LauncherException(data + ": cannot create the data directory: " + e.getMessage(),
                     LauncherException.CONFIG, e);
         }
+        DataLock.acquire(data);
 
         List<String> names = new ArrayList<>(config.features());
         if (demo && !names.contains("demo")) {
