@@ -48,21 +48,15 @@ class HotDeployIT {
             g.config("dev.hearth.driver.system.cfg", "interval_seconds = 1\n");
             g.start();
             g.metricsWhen(p -> hostReadings(p) > 0, Gateway.START);
-            Path v1;
-            try (Stream<Path> all = Files.walk(g.home.resolve("system"))) {
-                v1 = all.filter(p -> p.getFileName().toString().startsWith("hearth-driver-loadgen-")).findFirst().orElseThrow();
-            }
-            // Signed with a key of our own whose certificate the gateway trusts (deploy.signatures = required).
-            Map<String, String> password = Map.of("HEARTH_KEY_PASSWORD", "hot-deploy-test");
-            g.tool(password, "keygen", dir.resolve("keys").toString(), "release");
-            Files.copy(dir.resolve("keys/release.pem"), g.home.resolve("config/trusted-keys/release.pem"));
+            Path v1 = systemJar(g, "hearth-driver-loadgen-");
+            Path key = trustedKey(g);
             Path unsigned = dir.resolve("loadgen-unsigned.jar");
             Files.copy(v1, unsigned);
             Path v2 = dir.resolve("loadgen-v2.jar");
             withVersion(v1, v2, "0.1.0.v2");
             Path signedV1 = dir.resolve("loadgen-v1.jar");
             Files.copy(v1, signedV1);
-            g.tool(password, "sign", dir.resolve("keys/release.p12").toString(), signedV1.toString(), v2.toString());
+            sign(g, key, signedV1, v2);
             assertTrue(g.tool(Map.of(), "verify", signedV1.toString()).contains("trusted, signed by"));
 
             // An unsigned bundle is refused, with the reason, and never runs.
@@ -109,14 +103,12 @@ class HotDeployIT {
             Path system = systemJar(g, "hearth-sink-file-");
             Path json = dir.resolve("reading-json.jar"); // what the file sink needs beside the core
             Files.copy(systemJar(g, "hearth-reading-json-"), json);
-            Map<String, String> password = Map.of("HEARTH_KEY_PASSWORD", "hot-deploy-test");
-            g.tool(password, "keygen", dir.resolve("keys").toString(), "release");
-            Files.copy(dir.resolve("keys/release.pem"), g.home.resolve("config/trusted-keys/release.pem"));
+            Path key = trustedKey(g);
             Path v1 = dir.resolve("sink-file-v1.jar");
             Files.copy(system, v1);
             Path v2 = dir.resolve("sink-file-v2.jar");
             withVersion(system, v2, "0.1.0.v2");
-            g.tool(password, "sign", dir.resolve("keys/release.p12").toString(), v1.toString(), v2.toString(), json.toString());
+            sign(g, key, v1, v2, json);
             Path deployed = g.home.resolve("deploy/sink-file.jar");
             drop(json, g.home.resolve("deploy/reading-json.jar"));
 
@@ -152,6 +144,21 @@ class HotDeployIT {
             for (long seq = first; seq <= acked; seq++) assertEquals(1, seen.getOrDefault(seq, 0), "reading " + seq + " of " + first + ".." + acked);
             assertEquals(0, g.stop());
         }
+    }
+
+    private static final Map<String, String> KEY_PASSWORD = Map.of("HEARTH_KEY_PASSWORD", "hot-deploy-test");
+
+    /** A release key of our own, whose certificate the gateway trusts (deploy.signatures = required): its keystore. */
+    private Path trustedKey(Gateway g) throws IOException, InterruptedException {
+        g.tool(KEY_PASSWORD, "keygen", dir.resolve("keys").toString(), "release");
+        Files.copy(dir.resolve("keys/release.pem"), g.home.resolve("config/trusted-keys/release.pem"));
+        return dir.resolve("keys/release.p12");
+    }
+
+    private static void sign(Gateway g, Path keystore, Path... jars) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("sign", keystore.toString()));
+        for (Path jar : jars) args.add(jar.toString());
+        g.tool(KEY_PASSWORD, args.toArray(String[]::new));
     }
 
     private static Path systemJar(Gateway g, String prefix) throws IOException {
