@@ -204,6 +204,13 @@ final class Journal implements AutoCloseable {
         return rows;
     }
 
+    /** SQLite's {@code synchronous} level on the connection that commits (0 off, 1 normal, 2 full). */
+    synchronized int synchronousLevel() throws SQLException {
+        try (Statement s = writer.createStatement(); ResultSet r = s.executeQuery("PRAGMA synchronous")) {
+            return r.getInt(1);
+        }
+    }
+
     /** One sink's committed cursor, or {@code Long.MIN_VALUE} if it has none. */
     synchronized long cursorOf(String sink) {
         return cursors.getOrDefault(sink, Long.MIN_VALUE);
