@@ -64,24 +64,23 @@ public final class ConfigFileGuard implements ArtifactInstaller {
 
     @Override
     public void install(File artifact) throws Exception {
-        String problem = ConfigFileCheck.problem(artifact.toPath());
-        if (problem != null) {
-            refuse(artifact, problem);
-        } else {
-            reported.remove(artifact.getPath());
-            delegate(artifact).install(artifact);
-        }
+        if (passes(artifact)) delegate(artifact).install(artifact);
     }
 
     @Override
     public void update(File artifact) throws Exception {
+        if (passes(artifact)) delegate(artifact).update(artifact);
+    }
+
+    /** Whether this version of the file may go on to FileInstall's installer; if not, it is refused here. */
+    private boolean passes(File artifact) {
         String problem = ConfigFileCheck.problem(artifact.toPath());
-        if (problem != null) {
-            refuse(artifact, problem);
-        } else {
+        if (problem == null) {
             reported.remove(artifact.getPath());
-            delegate(artifact).update(artifact);
+            return true;
         }
+        refuse(artifact, problem);
+        return false;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.hearth.core.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,11 +58,8 @@ final class SqliteNativeLibrary {
             Path partial = Files.createTempFile(file.getParent(), name, ".partial");
             try {
                 Files.write(partial, expected);
-                try {
-                    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
-                }
+                // Same directory, so the move is a rename: atomic, and a loader never sees half a file.
+                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(partial);
             }
