@@ -38,6 +38,16 @@ class DataLockTest {
         assertEquals(List.of(String.valueOf(ProcessHandle.current().pid())), Files.readAllLines(data.resolve(DataLock.FILE)));
     }
 
+    @Test
+    void aLeftoverLockFileWithAnyContentDoesNotBlockAStart() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("other-data"));
+        byte[] garbage = new byte[64 * 1024];
+        new java.util.Random(7).nextBytes(garbage);
+        Files.write(data.resolve(DataLock.FILE), garbage); // no process holds it: a copy, a crash, a hostile file
+        DataLock.acquire(data);
+        assertEquals(List.of(String.valueOf(ProcessHandle.current().pid())), Files.readAllLines(data.resolve(DataLock.FILE)));
+    }
+
     /** Holds the lock of the directory in args[0] until killed. */
     public static final class Holder {
         public static void main(String[] args) throws Exception {
